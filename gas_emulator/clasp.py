@@ -1,0 +1,477 @@
+"""clasp's file rules: `.clasp.json`, `.claspignore`, local file collection and the local <-> remote mapping.
+
+Shared by gasctl (push/pull/status/diff) and the V8 runtime (``Project.from_directory``), so a clasp
+project folder loads with exactly the names, types and order that clasp 3.3 pushes. Pure Python, no
+network, no heavy imports: safe to import from a CLI's startup path.
+
+Sources (spec = ../shared/spec/apps-script-api.md): §1.4 (files), §1.5 (push order), §1.6 (mapping);
+google/clasp ``src/core/clasp.ts`` and ``src/core/files.ts`` (v3.3.0).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+CONFIG_FILE_NAME = ".clasp.json"
+IGNORE_FILE_NAME = ".claspignore"
+MANIFEST_NAME = "appsscript"
+
+# clasp src/core/clasp.ts DEFAULT_CLASP_IGNORE (spec §1.4): used when no .claspignore exists.
+DEFAULT_IGNORE_PATTERNS: tuple[str, ...] = (
+    "**/**",
+    "!**/appsscript.json",
+    "!**/*.gs",
+    "!**/*.js",
+    "!**/*.ts",
+    "!**/*.html",
+    ".git/**",
+    "node_modules/**",
+)
+# clasp readFileExtensions defaults (spec §1.4 table).
+DEFAULT_SCRIPT_EXTENSIONS = (".js", ".gs")
+DEFAULT_HTML_EXTENSIONS = (".html",)
+DEFAULT_JSON_EXTENSIONS = (".json",)
+
+
+class ClaspFileError(Exception):
+    """A clasp file (config, ignore file, project file or remote name) is unusable; names the file."""
+
+    def __init__(self, file: str | os.PathLike[str], problem: str) -> None:
+        self.file = str(file)
+        self.problem = problem
+        super().__init__(f"{self.file}: {problem}")
+
+
+@dataclass
+class ClaspConfig:
+    """A loaded `.clasp.json`. ``root_dir`` is absolute (clasp's "content dir")."""
+
+    project_root: Path
+    script_id: str
+    root_dir: Path
+    file_push_order: list[str] = field(default_factory=list)
+    script_extensions: list[str] = field(default_factory=lambda: list(DEFAULT_SCRIPT_EXTENSIONS))
+    html_extensions: list[str] = field(default_factory=lambda: list(DEFAULT_HTML_EXTENSIONS))
+    json_extensions: list[str] = field(default_factory=lambda: list(DEFAULT_JSON_EXTENSIONS))
+    skip_subdirectories: bool = False
+    project_id: str | None = None
+    parent_id: str | None = None
+    raw: dict = field(default_factory=dict)
+    config_path: Path | None = None
+
+    def extension_for(self, file_type: str) -> str:
+        """First configured extension for a remote type (what pull writes; clasp getFileExtension)."""
+        table = {"SERVER_JS": (self.script_extensions, ".js"), "HTML": (self.html_extensions, ".html"),
+                 "JSON": (self.json_extensions, ".json")}
+        if file_type not in table:
+            raise ClaspFileError(self.config_path or self.project_root, f"Invalid file type: {file_type}")
+        exts, default = table[file_type]
+        return exts[0] if exts else default
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """One local file that push would send: ``rel`` is rootDir-relative, ``name`` the remote name."""
+
+    path: Path
+    rel: str
+    name: str
+    type: str
+    source: str
+
+
+@dataclass
+class Collected:
+    files: list[LocalFile]
+    ignored: list[str]
+
+
+# --------------------------------------------------------------------------------------------- config
+
+
+def _strip_json5(text: str) -> str:
+    """Remove // and /* */ comments and trailing commas outside strings (clasp parses JSON5 since 3.2.0)."""
+    out: list[str] = []
+    i, n, quote = 0, len(text), ""
+    while i < n:
+        ch = text[i]
+        if quote:
+            out.append(ch)
+            if ch == "\\" and i + 1 < n:
+                out.append(text[i + 1])
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+            out.append(ch)
+        elif text.startswith("//", i):
+            while i < n and text[i] not in "\r\n":
+                i += 1
+            continue
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            stop = n if end < 0 else end + 2
+            out.append(" " + "\n" * text.count("\n", i, stop))  # keep line numbers for error messages
+            i = stop
+            continue
+        else:
+            out.append(ch)
+        i += 1
+    return re.sub(r",(\s*[}\]])", r"\1", "".join(out))
+
+
+def _parse_json_file(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ClaspFileError(path, "file not found") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ClaspFileError(path, f"cannot be read ({err})") from None
+    try:
+        return json.loads(_strip_json5(text))
+    except json.JSONDecodeError as err:
+        problem = f"invalid JSON: {err.msg} at line {err.lineno} column {err.colno}"
+        raise ClaspFileError(path, problem) from None
+
+
+def _string_list(path: Path, key: str, value: object) -> list[str]:
+    # clasp ensureStringArray: a string or an array of strings.
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ClaspFileError(path, f'"{key}" must be a string or a list of strings')
+
+
+def _extensions(path: Path, raw: dict, key: str, defaults: tuple[str, ...]) -> list[str]:
+    values = list(defaults)
+    if key == "scriptExtensions" and raw.get("fileExtension"):
+        values = _string_list(path, "fileExtension", raw["fileExtension"])  # legacy v2 setting
+    if raw.get(key):
+        values = _string_list(path, key, raw[key])
+    fixed = []
+    for ext in values:  # clasp fixupExtension: lower-case, trimmed, dot-prefixed
+        ext = ext.lower().strip()
+        fixed.append(ext if ext.startswith(".") else f".{ext}")
+    return fixed
+
+
+def _is_inside(root: Path, candidate: Path) -> bool:
+    return candidate == root or root in candidate.parents
+
+
+def _content_dir(path: Path, project_root: Path, raw: dict) -> Path:
+    # clasp v3: srcDir wins over rootDir; default "."; must not resolve outside the project root.
+    value = raw.get("srcDir") or raw.get("rootDir") or "."
+    key = "srcDir" if raw.get("srcDir") else "rootDir"
+    if not isinstance(value, str):
+        raise ClaspFileError(path, f'"{key}" must be a string')
+    resolved = Path(os.path.realpath(project_root / value))
+    if not _is_inside(Path(os.path.realpath(project_root)), resolved):
+        raise ClaspFileError(path, f'{key} "{value}" escapes the project root {project_root}')
+    return resolved
+
+
+def _optional_str(path: Path, raw: dict, key: str) -> str | None:
+    value = raw.get(key)
+    if isinstance(value, list):  # parentId may be an array; clasp uses the first element
+        value = value[0] if value else None
+    if value is not None and not isinstance(value, str):
+        raise ClaspFileError(path, f'"{key}" must be a string')
+    return value
+
+
+def load_clasp_config(path: Path) -> ClaspConfig:
+    """Load and validate a `.clasp.json` (or a directory holding one). Raises ClaspFileError."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / CONFIG_FILE_NAME
+    raw = _parse_json_file(path)
+    if not isinstance(raw, dict):
+        raise ClaspFileError(path, "must contain a JSON object")
+    script_id = raw.get("scriptId", "")
+    if not isinstance(script_id, str):
+        raise ClaspFileError(path, '"scriptId" must be a string')
+    push_order = raw.get("filePushOrder") or []
+    if not isinstance(push_order, list) or not all(isinstance(p, str) for p in push_order):
+        raise ClaspFileError(path, '"filePushOrder" must be a list of strings')
+    skip = raw.get("skipSubdirectories", False)
+    if not isinstance(skip, bool):
+        raise ClaspFileError(path, '"skipSubdirectories" must be true or false')
+    project_root = path.parent.resolve()
+    return ClaspConfig(
+        project_root=project_root,
+        script_id=script_id,
+        root_dir=_content_dir(path, project_root, raw),
+        file_push_order=list(push_order),
+        script_extensions=_extensions(path, raw, "scriptExtensions", DEFAULT_SCRIPT_EXTENSIONS),
+        html_extensions=_extensions(path, raw, "htmlExtensions", DEFAULT_HTML_EXTENSIONS),
+        json_extensions=_extensions(path, raw, "jsonExtensions", DEFAULT_JSON_EXTENSIONS),
+        skip_subdirectories=skip,
+        project_id=_optional_str(path, raw, "projectId"),
+        parent_id=_optional_str(path, raw, "parentId"),
+        raw=raw,
+        config_path=path.resolve(),
+    )
+
+
+def find_clasp_config(start: Path) -> Path | None:
+    """Walk up from ``start`` to the first directory holding `.clasp.json` (clasp uses find-up)."""
+    current = Path(start).resolve()
+    if current.is_file():
+        current = current.parent
+    for directory in (current, *current.parents):
+        candidate = directory / CONFIG_FILE_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+# --------------------------------------------------------------------------------------------- ignore
+
+
+def read_ignore_patterns(path: Path | None) -> list[str]:
+    """Patterns of a `.claspignore`; the default list when ``path`` is None or absent (spec §1.4)."""
+    if path is None or not Path(path).is_file():
+        return list(DEFAULT_IGNORE_PATTERNS)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ClaspFileError(path, f"cannot be read ({err})") from None
+    text = text.removeprefix("\ufeff")  # clasp strip-bom
+    # clasp: split-lines, drop empty lines; no comment handling, no trimming.
+    return [line for line in re.split(r"\r\n|\r|\n", text) if line]
+
+
+def _class_to_regex(body: str) -> str:
+    negate = body[:1] in ("!", "^")
+    if negate:
+        body = body[1:]
+    body = body.replace("\\", "\\\\").replace("]", "\\]")
+    return f"[^/{body}]" if negate else f"[{body}]"
+
+
+def _segment_to_regex(segment: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(segment):
+        ch = segment[i]
+        close = segment.find("]", i + 2) if ch == "[" else -1
+        if ch == "*":
+            while i + 1 < len(segment) and segment[i + 1] == "*":
+                i += 1  # "a**" inside a segment is a plain star (picomatch)
+            out.append("[^/]*")
+        elif ch == "?":
+            out.append("[^/]")
+        elif ch == "\\" and i + 1 < len(segment):
+            i += 1
+            out.append(re.escape(segment[i]))
+        elif close > 0:
+            out.append(_class_to_regex(segment[i + 1:close]))
+            i = close
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    return "".join(out)
+
+
+def _expand_braces(pattern: str) -> list[str]:
+    match = re.search(r"\{([^{}]*,[^{}]*)\}", pattern)
+    if not match:
+        return [pattern]
+    head, tail = pattern[: match.start()], pattern[match.end():]
+    results: list[str] = []
+    for option in match.group(1).split(","):
+        results.extend(_expand_braces(head + option + tail))
+    return results
+
+
+def _glob_to_regex(pattern: str) -> str:
+    segments: list[str] = []
+    for segment in pattern.split("/"):
+        if not (segment == "**" and segments and segments[-1] == "**"):  # "**/**" is one globstar
+            segments.append(segment)
+    parts: list[str] = []
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        if segment == "**":
+            if not last:
+                parts.append("(?:[^/]+/)*")  # zero or more whole segments (picomatch globstar)
+            elif parts:
+                parts[-1] = parts[-1].removesuffix("/")
+                parts.append("(?:/.*)?")
+            else:
+                parts.append(".*")
+            continue
+        parts.append(_segment_to_regex(segment) + ("" if last else "/"))
+    return "".join(parts)
+
+
+@lru_cache(maxsize=512)
+def _compile(pattern: str) -> re.Pattern[str]:
+    pattern = pattern.removeprefix("./")
+    alternatives = [_glob_to_regex(p) for p in _expand_braces(pattern)]
+    return re.compile("^(?:" + "|".join(alternatives) + ")$")
+
+
+def glob_match(rel: str, pattern: str) -> bool:
+    """Does a rootDir-relative posix path match one glob (picomatch semantics, ``dot: true``)?"""
+    return _compile(pattern).match(rel) is not None
+
+
+def is_ignored(rel: str, patterns: Iterable[str]) -> bool:
+    """micromatch.not semantics (spec §1.4): ordered, the last matching pattern wins.
+
+    A ``!pat`` re-includes, a later positive pattern re-excludes. When every pattern is negated,
+    micromatch starts from "everything matches", so a path is ignored unless a negation covers it.
+    """
+    patterns = list(patterns)
+    if not patterns:
+        return False
+    all_negated = all(p.startswith("!") for p in patterns)
+    ignored = all_negated
+    for pattern in patterns:
+        negated = pattern.startswith("!")
+        if glob_match(rel, pattern[1:] if negated else pattern):
+            ignored = not negated
+    return ignored
+
+
+# --------------------------------------------------------------------------------------------- collect
+
+# ICU root collation (what JavaScript's localeCompare uses in clasp's sort) puts punctuation first in
+# this order, then digits, then letters case-insensitively with lower case first (CLDR root chart).
+_ICU_PUNCTUATION = " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$"
+
+
+def _collation_key(text: str) -> tuple:
+    primary = []
+    for ch in text:
+        if ch in _ICU_PUNCTUATION:
+            primary.append((0, _ICU_PUNCTUATION.index(ch)))
+        elif ch.isdigit():
+            primary.append((1, ord(ch)))
+        else:
+            primary.append((2, ord(ch.casefold()[0])))
+    tertiary = [1 if ch.isupper() else 0 for ch in text]
+    return (primary, tertiary)
+
+
+def locale_sorted(paths: Iterable[str]) -> list[str]:
+    """Sort like clasp's ``a.localeCompare(b)`` for ordinary file paths."""
+    return sorted(paths, key=_collation_key)
+
+
+def file_type_for(config: ClaspConfig, rel: str) -> str | None:
+    """clasp getFileType: SERVER_JS / HTML by extension; JSON only for ``appsscript.<ext>``; else None."""
+    base = posixpath.basename(rel)
+    stem, ext = posixpath.splitext(base)
+    ext = ext.lower()
+    if ext in config.script_extensions:
+        return "SERVER_JS"
+    if ext in config.html_extensions:
+        return "HTML"
+    if ext in config.json_extensions and stem == MANIFEST_NAME:
+        return "JSON"
+    return None
+
+
+def remote_name_for(rel: str, file_type: str) -> str:
+    """Remote name: rootDir-relative path minus its last extension, '/' separators (spec §1.6)."""
+    if file_type == "JSON":
+        return MANIFEST_NAME  # clasp: the manifest has a fixed remote path
+    directory, base = posixpath.split(rel)
+    stem = posixpath.splitext(base)[0]
+    return f"{directory}/{stem}" if directory else stem
+
+
+def _walk(root: Path, recursive: bool) -> list[str]:
+    found: list[str] = []
+    for directory, dirnames, filenames in os.walk(root, followlinks=False):
+        rel_dir = Path(directory).relative_to(root).as_posix()
+        prefix = "" if rel_dir == "." else f"{rel_dir}/"
+        found.extend(prefix + name for name in filenames)
+        if not recursive:
+            dirnames.clear()
+    return found
+
+
+def _push_rank(config: ClaspConfig, local: LocalFile) -> tuple:
+    # clasp push.ts: filePushOrder holds paths relative to the project root (cwd), compared exactly.
+    order = [posixpath.normpath(p.replace("\\", "/")) for p in config.file_push_order]
+    project_rel = Path(os.path.relpath(local.path, config.project_root)).as_posix()
+    if project_rel in order:
+        return (0, order.index(project_rel), ())
+    return (1, 0, _collation_key(project_rel))
+
+
+def _check_conflicts(files: list[LocalFile], where: Path) -> None:
+    seen: dict[tuple[str, str], LocalFile] = {}
+    for local in files:
+        key = (local.name, "SERVER_JS" if local.type == "SERVER_JS" else local.type)
+        other = seen.get(key)
+        if other is not None:
+            # clasp 3.3.0 (#1120): "Conflicting files found"; nothing is pushed.
+            raise ClaspFileError(where, f"Conflicting files found: {other.rel} and {local.rel} "
+                                        f"would both be pushed as {local.type} file \"{local.name}\"")
+        seen[key] = local
+
+
+def _read_source(path: Path) -> str:
+    # Node's Buffer.toString(): UTF-8, invalid bytes replaced, BOM and newlines kept as they are.
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def collect_local_files(config: ClaspConfig, ignore_file: Path | None = None) -> Collected:
+    """Files push would send, in clasp push order, plus the rootDir-relative paths left out."""
+    if not config.root_dir.is_dir():
+        raise ClaspFileError(config.config_path or config.project_root,
+                             f"rootDir {config.root_dir} does not exist or is not a directory")
+    ignore_path = ignore_file if ignore_file is not None else config.project_root / IGNORE_FILE_NAME
+    patterns = read_ignore_patterns(ignore_path)
+    files: list[LocalFile] = []
+    ignored: list[str] = []
+    for rel in locale_sorted(_walk(config.root_dir, not config.skip_subdirectories)):
+        file_type = None if is_ignored(rel, patterns) else file_type_for(config, rel)
+        if file_type is None:
+            ignored.append(rel)
+            continue
+        path = config.root_dir / rel
+        files.append(LocalFile(path, rel, remote_name_for(rel, file_type), file_type, _read_source(path)))
+    _check_conflicts(files, config.root_dir)
+    files.sort(key=lambda local: _push_rank(config, local))
+    return Collected(files=files, ignored=ignored)
+
+
+# --------------------------------------------------------------------------------------------- pull
+
+
+def check_remote_name(name: str) -> None:
+    """Refuse a remote file name that could write outside rootDir (clasp HEAD refuses ``../``)."""
+    problem = None
+    if not name or "\x00" in name:
+        problem = "is empty or contains a NUL byte"
+    elif name.startswith("/") or "\\" in name or re.match(r"^[A-Za-z]:", name):
+        problem = "is an absolute path or uses backslashes"
+    elif any(part in ("", ".", "..") for part in name.split("/")):
+        problem = "has an empty, '.' or '..' path segment"
+    if problem:
+        raise ClaspFileError(name, f"remote file name {problem}; refusing to write it outside rootDir")
+
+
+def local_path_for(config: ClaspConfig, name: str, type: str) -> Path:
+    """Where pull writes remote ``name`` of ``type``: ``<rootDir>/<name><first ext>`` (spec §1.6)."""
+    check_remote_name(name)
+    target = config.root_dir / f"{name}{config.extension_for(type)}"
+    resolved_parent = Path(os.path.realpath(target.parent))
+    if not _is_inside(Path(os.path.realpath(config.root_dir)), resolved_parent):
+        raise ClaspFileError(name, "remote file name resolves outside rootDir; refusing to write it")
+    return target

@@ -1,0 +1,66 @@
+"""The emulator's one source of time.
+
+``VirtualClock`` (the default) only moves when the kernel moves it: sleeps, lock waits and modeled
+service latency advance it, and nothing ever sleeps on the wall clock. ``RealClock`` reads
+``time.time()`` on every call, so freezegun and time-machine steer it, and waits really wait.
+Times are milliseconds since the Unix epoch, as JavaScript's ``Date.now()``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+#: 2026-01-01T00:00:00Z: a fixed start so that virtual runs are reproducible byte for byte.
+DEFAULT_EPOCH_MS = 1_767_225_600_000
+
+
+class Clock(Protocol):
+    is_virtual: bool
+
+    def now_ms(self) -> float: ...
+
+
+class VirtualClock:
+    """Integer-nanosecond virtual time; moved forward only, by the kernel."""
+
+    is_virtual = True
+
+    def __init__(self, start_ms: float = DEFAULT_EPOCH_MS) -> None:
+        self._ns = int(start_ms * 1_000_000)
+
+    def now_ms(self) -> float:
+        return self._ns / 1_000_000
+
+    def advance(self, ms: float) -> None:
+        if ms < 0:
+            raise ValueError("the virtual clock only moves forward")
+        self._ns += int(round(ms * 1_000_000))
+
+    def advance_to(self, ms: float) -> None:
+        target = int(round(ms * 1_000_000))
+        if target > self._ns:
+            self._ns = target
+
+    def move_to(self, ms: float) -> None:
+        """Set the time (tests and the simulator's start); may go backwards only before any run."""
+        self._ns = int(round(ms * 1_000_000))
+
+
+class RealClock:
+    """Wall-clock time, read on every call (freezegun / time-machine patch ``time.time``)."""
+
+    is_virtual = False
+
+    def now_ms(self) -> float:
+        return time.time() * 1000.0
+
+
+def make_clock(spec: str | Clock | None) -> Clock:
+    if spec is None or spec == "virtual":
+        return VirtualClock()
+    if spec == "real":
+        return RealClock()
+    if isinstance(spec, str):
+        raise ValueError(f"unknown clock {spec!r}: use 'virtual' or 'real'")
+    return spec

@@ -1,0 +1,115 @@
+"""The emulator: one clock, one store, one kernel, and executions that share them.
+
+``Emulator().execution(user=...)`` is a context manager for one execution: admission against the
+simultaneous-execution limits, a 6-minute deadline, its own locks (released however it ends) and
+its own log buffer. State lives in the store, time in the clock; nothing else is global, so two
+emulators never see each other, and a reset emulator equals a fresh one.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .clock import Clock, make_clock
+from .errors import TooManySimultaneousScript, TooManySimultaneousUser
+from .execution import Execution
+from .kernel import Kernel, Terminated
+from .quotas import Quotas
+from .services.lock import LockTable
+from .settings import Settings
+from .sim.faults import NO_FAULTS, Faults
+from .sim.latency import ZERO_LATENCY, LatencyModel
+from .store.base import Store
+from .store.memory import MemoryStore
+
+DEFAULT_USER = "user@example.com"
+
+
+class Emulator:
+    def __init__(
+        self,
+        *,
+        store: Store | None = None,
+        clock: str | Clock | None = None,
+        settings: Settings | None = None,
+        seed: int = 0,
+        time_zone: str = "America/New_York",
+        latency: LatencyModel | None = None,
+        faults: Faults | None = None,
+        deterministic: bool = False,
+        use_greenlets: bool = False,
+        trace: bool = False,
+        script_id: str = "local-script",
+        effective_user: str | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.clock = make_clock(clock)
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.store = store if store is not None else MemoryStore()
+        self.kernel = Kernel(self.clock, deterministic=deterministic,
+                             rng=random.Random(f"kernel-{seed}"), use_greenlets=use_greenlets)
+        self.time_zone = time_zone
+        self.latency = latency or ZERO_LATENCY
+        self.faults = faults or NO_FAULTS
+        self.script_id = script_id
+        self.effective_user = effective_user
+        self.locks = LockTable(self)
+        self.quotas = Quotas(self)
+        self.trace: list[list] | None = [] if trace else None
+        self.start_ms = self.clock.now_ms()
+        self._admission = threading.Lock()
+        self._running_by_user: Counter[str] = Counter()
+        self._running_total = 0
+
+    # ------------------------------------------------------------------ executions
+    @contextmanager
+    def execution(self, user: str = DEFAULT_USER, document_id: str | None = None,
+                  name: str | None = None) -> Iterator[Execution]:
+        """One execution by ``user``; raises the exact Apps Script error when refused."""
+        self._admit(user)
+        actor = self.kernel.attach(name or user)
+        ex = Execution(self, user, document_id, actor, name=name)
+        try:
+            yield ex
+        except Terminated as stop:
+            raise stop.error from None
+        finally:
+            try:
+                ex.release_all_locks()
+            finally:
+                ex.end_ms = self.clock.now_ms()
+                self.kernel.detach(actor)
+                self._leave(user)
+
+    def _admit(self, user: str) -> None:
+        with self._admission:
+            if self._running_by_user[user] >= self.settings.max_simultaneous_per_user:
+                raise TooManySimultaneousUser()
+            if self._running_total >= self.settings.max_simultaneous_per_script:
+                raise TooManySimultaneousScript()
+            self._running_by_user[user] += 1
+            self._running_total += 1
+
+    def _leave(self, user: str) -> None:
+        with self._admission:
+            self._running_by_user[user] -= 1
+            if not self._running_by_user[user]:
+                del self._running_by_user[user]
+            self._running_total -= 1
+
+    def running(self, user: str | None = None) -> int:
+        """How many executions are running now (for one user, or for the script)."""
+        with self._admission:
+            return self._running_total if user is None else self._running_by_user[user]
+
+    def reset(self) -> None:
+        """Forget all service state (store, quotas, locks); the clock keeps its time."""
+        self.store.reset()
+        self.locks = LockTable(self)
+        if self.trace is not None:
+            self.trace = []

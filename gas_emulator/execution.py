@@ -1,0 +1,174 @@
+"""One execution: one run of one function by one user, with its deadline, locks and logs.
+
+The object carries the Apps Script globals by their Apps Script names (``ex.LockService``,
+``ex.PropertiesService`` ...), so Python code written against it reads like the JavaScript it
+mirrors. Services call :meth:`Execution.service_call` at the start of every remote operation: that
+is where the deadline is checked, faults fire, modeled latency passes and the trace is written, and
+(under the deterministic kernel) where another execution may run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .errors import ExceededMaximumExecutionTime
+from .kernel import Actor, Terminated
+
+if TYPE_CHECKING:
+    from .emulator import Emulator
+    from .services.lock import Lock
+
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class LogRecord:
+    level: str  # "log" (Logger.log), "info", "warn", "error", "debug" (console.*)
+    text: str
+    time_ms: float
+
+
+class Execution:
+    def __init__(self, emulator: Emulator, user: str, document_id: str | None, actor: Actor,
+                 name: str | None = None) -> None:
+        self.emulator = emulator
+        self.kernel = emulator.kernel
+        self.id = next(_ids) if name is None else name
+        self.user = user
+        self.document_id = document_id
+        self.actor = actor
+        self.start_ms = emulator.clock.now_ms()
+        self.deadline_ms = self.start_ms + emulator.settings.max_execution_ms
+        self.end_ms: float | None = None
+        self.logs: list[LogRecord] = []
+        self.held_locks: list[Lock] = []
+        self.rng = random.Random(emulator.rng.getrandbits(64))
+        self._trace_entry: list | None = None
+
+    # ------------------------------------------------------------------ time
+    def now_ms(self) -> float:
+        return self.emulator.clock.now_ms()
+
+    def remaining_ms(self) -> float:
+        return self.deadline_ms - self.now_ms()
+
+    def check_deadline(self) -> None:
+        if self.now_ms() >= self.deadline_ms:
+            raise Terminated(ExceededMaximumExecutionTime())
+
+    def pause(self, ms: float) -> None:
+        """Let ``ms`` of time pass for this execution (a sleep or a modeled latency)."""
+        wake = self.now_ms() + ms
+        if wake > self.deadline_ms:
+            self.kernel.block(self.actor, self.deadline_ms, signalable=False)
+            raise Terminated(ExceededMaximumExecutionTime())
+        self.kernel.block(self.actor, wake, signalable=False)
+
+    def yield_point(self) -> None:
+        """Deterministic kernel: let another execution due now run before this one goes on."""
+        if self.kernel.deterministic:
+            self.kernel.block(self.actor, self.now_ms(), signalable=False)
+
+    def wait_signal(self, timeout_ms: float) -> bool:
+        """Wait for a hand-off (a lock grant) or the timeout; the deadline caps the wait."""
+        wake = self.now_ms() + max(0.0, timeout_ms)
+        capped = wake > self.deadline_ms
+        got = self.kernel.block(self.actor, min(wake, self.deadline_ms), signalable=True)
+        if not got and capped:
+            raise Terminated(ExceededMaximumExecutionTime())
+        return got
+
+    # ------------------------------------------------------------------ service calls
+    def service_call(self, op: str, key: str | None = None) -> None:
+        """The start of one remote service operation (the only place executions interleave)."""
+        self.check_deadline()
+        emu = self.emulator
+        emu.faults.before_call(self, op, key)
+        latency = emu.latency.draw(op, self.rng if not self.kernel.deterministic else emu.rng)
+        if latency > 0:
+            self.pause(latency)
+        else:
+            self.yield_point()
+        if emu.trace is not None:
+            self._trace_entry = [self.id, round(self.now_ms() - emu.start_ms, 3), op, key, None]
+            emu.trace.append(self._trace_entry)
+
+    def outcome(self, value: object) -> None:
+        """Record what the last service call returned (or raised) in the trace."""
+        if self._trace_entry is not None:
+            self._trace_entry[4] = value
+
+    def log(self, level: str, text: str) -> None:
+        self.logs.append(LogRecord(level, text, self.now_ms()))
+
+    # ------------------------------------------------------------------ Apps Script globals
+    def __getattr__(self, name: str):
+        factory = _GLOBAL_FACTORIES.get(name)
+        if factory is None:
+            raise AttributeError(name)
+        value = factory(self)
+        object.__setattr__(self, name, value)  # later reads skip __getattr__
+        return value
+
+    def release_all_locks(self) -> None:
+        for lock in list(self.held_locks):
+            lock._release_at_end()
+
+
+def _lock_service(ex: Execution):
+    from .services.lock import LockService
+
+    return LockService(ex)
+
+
+def _properties_service(ex: Execution):
+    from .services.properties import PropertiesService
+
+    return PropertiesService(ex)
+
+
+def _cache_service(ex: Execution):
+    from .services.cache import CacheService
+
+    return CacheService(ex)
+
+
+def _utilities(ex: Execution):
+    from .services.utilities import Utilities
+
+    return Utilities(ex)
+
+
+def _session(ex: Execution):
+    from .services.session import Session
+
+    return Session(ex)
+
+
+def _logger(ex: Execution):
+    from .services.logger import Logger
+
+    return Logger(ex)
+
+
+def _console(ex: Execution):
+    from .services.logger import Console
+
+    return Console(ex)
+
+
+_GLOBAL_FACTORIES = {
+    "LockService": _lock_service,
+    "PropertiesService": _properties_service,
+    "CacheService": _cache_service,
+    "Utilities": _utilities,
+    "Session": _session,
+    "Logger": _logger,
+    "console": _console,
+}
+
+#: The Apps Script globals every execution carries (the V8 runtime exposes the same objects).
+GLOBAL_NAMES = tuple(_GLOBAL_FACTORIES)

@@ -1,0 +1,334 @@
+"""The scheduling kernel: who runs, who waits, and when virtual time moves.
+
+Every execution is an *actor*. Actors block in exactly two ways: until a time (a sleep, a modeled
+service latency, a lock timeout) or until another actor signals them (a lock hand-off). Services only
+ever call :meth:`Kernel.block` and :meth:`Kernel.signal`; they never touch threads.
+
+Two policies share those data structures:
+
+* **free** (``deterministic=False``): actors run on their own threads at the same time. With a
+  virtual clock, time moves only when every attached actor is blocked: the clock jumps to the
+  earliest wake-up and exactly that actor resumes. With a real clock, blocks are real timed waits.
+* **deterministic**: exactly one actor runs at a time. Every block hands the baton to the next actor,
+  chosen by wake-up time and, among equal times, by a draw from the seeded RNG. The same seed gives
+  the same interleaving, byte for byte. Actors are threads (JavaScript: V8 needs a real stack) or
+  greenlets (Python workloads: a hand-off is a stack switch, not an OS context switch).
+
+Hand-offs wake exactly one actor (spec/v8-threads.md: notify_all over 1,000 threads took 251 s).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import random
+import threading
+from collections.abc import Callable
+
+from .clock import Clock
+
+
+class Terminated(BaseException):  # noqa: N818 - unwinding signal, not an error class
+    """Unwinds an execution that may not go on (6-minute cap, injected kill).
+
+    A BaseException so that neither ``except Exception`` in Python nor a JavaScript ``catch``
+    (the runtime terminates V8 instead) can swallow it: Apps Script ends such executions outright.
+    """
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class SimulationDeadlock(RuntimeError):
+    """Every live actor is blocked with no wake-up time: nothing can ever run again."""
+
+
+class Actor:
+    __slots__ = ("name", "fn", "blocked", "signaled", "pending", "token", "event", "sem",
+                 "thread", "glet", "done", "error", "attach_depth")
+
+    def __init__(self, name: str, fn: Callable[[], object] | None = None) -> None:
+        self.name = name
+        self.fn = fn
+        self.blocked = False
+        self.signaled = False
+        self.pending = False  # a signal that arrived before the actor blocked
+        self.token = 0  # bumps at every block/signal; stale heap entries carry an old token
+        self.event: threading.Event | None = None
+        self.sem: threading.Lock | None = None
+        self.thread: threading.Thread | None = None
+        self.glet = None
+        self.done = False
+        self.error: BaseException | None = None
+        self.attach_depth = 0
+
+    def __repr__(self) -> str:
+        return f"<Actor {self.name}>"
+
+
+class Kernel:
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        deterministic: bool = False,
+        rng: random.Random | None = None,
+        use_greenlets: bool = False,
+        thread_stack_size: int | None = None,
+    ) -> None:
+        if deterministic and not clock.is_virtual:
+            raise ValueError("the deterministic kernel needs a virtual clock")
+        self.clock = clock
+        self.deterministic = deterministic
+        self.rng = rng or random.Random(0)
+        self.use_greenlets = use_greenlets
+        self.thread_stack_size = thread_stack_size
+        self.mutex = threading.Lock()
+        self._heap: list[tuple] = []
+        self._seq = itertools.count()
+        self._running = 0  # free/virtual: attached actors not blocked
+        self._local = threading.local()
+        self._current: Actor | None = None  # deterministic: the actor holding the baton
+        self._live = 0
+        self._driver_sem: threading.Lock | None = None
+        self._deadlocked: list[Actor] = []
+
+    # ------------------------------------------------------------------ who is running
+    def current(self) -> Actor | None:
+        if self.deterministic:
+            return self._current
+        stack = getattr(self._local, "stack", None)
+        return stack[-1] if stack else None
+
+    def attach(self, name: str) -> Actor:
+        """Free mode: make the calling thread an actor (nested attaches suspend the outer one)."""
+        if self.deterministic:
+            actor = self._current
+            if actor is None:
+                raise RuntimeError("deterministic kernel: executions must run inside spawn()")
+            actor.attach_depth += 1
+            return actor
+        actor = Actor(name)
+        actor.event = threading.Event()
+        stack = self._local.__dict__.setdefault("stack", [])
+        with self.mutex:
+            if not stack:
+                self._running += 1
+            stack.append(actor)
+        return actor
+
+    def detach(self, actor: Actor) -> None:
+        if self.deterministic:
+            actor.attach_depth -= 1
+            return
+        stack = self._local.stack
+        with self.mutex:
+            stack.remove(actor)
+            if not stack:
+                self._running -= 1
+                if self._running == 0 and self.clock.is_virtual:
+                    self._wake_earliest_locked()
+
+    # ------------------------------------------------------------------ blocking primitives
+    def block(self, actor: Actor, wake_ms: float | None, signalable: bool) -> bool:
+        """Block ``actor`` (the caller) until ``wake_ms`` or, if ``signalable``, a signal.
+
+        Returns True when woken by a signal, False when the time came.
+        """
+        if self.deterministic:
+            return self._block_deterministic(actor, wake_ms, signalable)
+        if self.clock.is_virtual:
+            return self._block_free_virtual(actor, wake_ms, signalable)
+        return self._block_free_real(actor, wake_ms, signalable)
+
+    def signal(self, actor: Actor) -> None:
+        with self.mutex:
+            self.signal_locked(actor)
+
+    def signal_locked(self, actor: Actor) -> None:
+        """Wake a blocked actor (caller holds ``mutex``); remember it if not yet blocked."""
+        if not actor.blocked:
+            actor.pending = True
+            return
+        actor.signaled = True
+        actor.token += 1
+        if self.deterministic:
+            self._push(self.clock.now_ms(), actor)
+        elif self.clock.is_virtual:
+            actor.blocked = False
+            self._running += 1
+            actor.event.set()
+        else:
+            actor.event.set()
+
+    # ------------------------------------------------------------------ free mode
+    def _block_free_virtual(self, actor: Actor, wake_ms: float | None, signalable: bool) -> bool:
+        with self.mutex:
+            if signalable and actor.pending:
+                actor.pending = False
+                return True
+            self._park_locked(actor, wake_ms)
+            self._running -= 1
+            if self._running == 0:
+                self._wake_earliest_locked()
+        actor.event.wait()
+        actor.event.clear()
+        return actor.signaled
+
+    def _wake_earliest_locked(self) -> None:
+        nxt = self._pop_locked()
+        if nxt is None:
+            return
+        self._running += 1
+        nxt.event.set()
+
+    def _block_free_real(self, actor: Actor, wake_ms: float | None, signalable: bool) -> bool:
+        with self.mutex:
+            if signalable and actor.pending:
+                actor.pending = False
+                return True
+            actor.blocked, actor.signaled = True, False
+        timeout = None if wake_ms is None else max(0.0, (wake_ms - self.clock.now_ms()) / 1000.0)
+        actor.event.wait(timeout)
+        with self.mutex:
+            actor.blocked = False
+            actor.event.clear()
+            return actor.signaled
+
+    # ------------------------------------------------------------------ shared heap
+    def _park_locked(self, actor: Actor, wake_ms: float | None) -> None:
+        actor.blocked, actor.signaled = True, False
+        actor.token += 1
+        if wake_ms is not None:
+            self._push(wake_ms, actor)
+
+    def _push(self, wake_ms: float, actor: Actor) -> None:
+        tiebreak = self.rng.random() if self.deterministic else 0.0
+        heapq.heappush(self._heap, (wake_ms, tiebreak, next(self._seq), actor.token, actor))
+
+    def _pop_locked(self) -> Actor | None:
+        heap = self._heap
+        while heap:
+            wake_ms, _, _, token, actor = heapq.heappop(heap)
+            if token != actor.token or actor.done:
+                continue  # stale: signaled or re-blocked since this entry was pushed
+            self.clock.advance_to(wake_ms)
+            actor.blocked = False
+            return actor
+        return None
+
+    # ------------------------------------------------------------------ deterministic mode
+    def spawn(self, name: str, fn: Callable[[], object], start_ms: float) -> Actor:
+        """Deterministic mode: an actor that will first run at ``start_ms``."""
+        if not self.deterministic:
+            raise RuntimeError("spawn() is for the deterministic kernel")
+        actor = Actor(name, fn)
+        actor.blocked = True
+        self._live += 1
+        self._push(start_ms, actor)
+        return actor
+
+    def run(self) -> None:
+        """Run every spawned actor to completion (the caller is the driver)."""
+        if self.use_greenlets:
+            self._run_greenlets()
+        else:
+            self._run_threads()
+        if self._deadlocked:
+            names = ", ".join(a.name for a in self._deadlocked[:5])
+            raise SimulationDeadlock(f"{len(self._deadlocked)} executions blocked forever: {names}")
+
+    def _block_deterministic(self, actor: Actor, wake_ms: float | None, signalable: bool) -> bool:
+        if signalable and actor.pending:
+            actor.pending = False
+            return True
+        self._park_locked(actor, wake_ms)
+        nxt = self._pop_locked()
+        if nxt is not actor:
+            if nxt is None:
+                self._deadlocked.append(actor)
+            self._transfer(actor, nxt)
+        return actor.signaled
+
+    def _transfer(self, actor: Actor, nxt: Actor | None) -> None:
+        self._current = nxt
+        if self.use_greenlets:
+            if nxt is None:
+                self._hub.switch()
+            else:
+                self._greenlet_for(nxt).switch()
+        else:
+            self._resume_thread(nxt)
+            actor.sem.acquire()
+        self._current = actor
+
+    # threads
+    def _run_threads(self) -> None:
+        self._driver_sem = threading.Lock()
+        self._driver_sem.acquire()
+        if self.thread_stack_size:
+            threading.stack_size(self.thread_stack_size)
+        try:
+            nxt = self._pop_locked()
+            if nxt is None:
+                return
+            self._current = nxt
+            self._resume_thread(nxt)
+            self._driver_sem.acquire()
+        finally:
+            if self.thread_stack_size:
+                threading.stack_size(0)
+
+    def _resume_thread(self, nxt: Actor | None) -> None:
+        if nxt is None:
+            self._driver_sem.release()
+        elif nxt.thread is None:
+            nxt.sem = threading.Lock()
+            nxt.sem.acquire()
+            nxt.thread = threading.Thread(target=self._thread_main, args=(nxt,), name=nxt.name,
+                                          daemon=True)
+            nxt.thread.start()
+        else:
+            nxt.sem.release()
+
+    def _thread_main(self, actor: Actor) -> None:
+        self._run_actor(actor)
+        nxt = self._pop_locked()
+        if nxt is None and self._live > 0:
+            self._deadlocked.extend(self._blocked_actors())
+        self._current = nxt
+        self._resume_thread(nxt)
+
+    def _run_actor(self, actor: Actor) -> None:
+        try:
+            actor.fn()
+        except BaseException as exc:  # noqa: BLE001 - reported to the driver, never lost
+            actor.error = exc
+        finally:
+            actor.done = True
+            self._live -= 1
+
+    def _blocked_actors(self) -> list[Actor]:
+        return [entry[4] for entry in self._heap if not entry[4].done]
+
+    # greenlets
+    def _run_greenlets(self) -> None:
+        import greenlet
+
+        self._hub = greenlet.getcurrent()
+        while True:
+            nxt = self._pop_locked()
+            if nxt is None:
+                break
+            self._current = nxt
+            self._greenlet_for(nxt).switch()
+        if self._live > 0:
+            self._deadlocked.extend(self._blocked_actors() or [self._current])
+
+    def _greenlet_for(self, actor: Actor):
+        if actor.glet is None:
+            import greenlet
+
+            actor.glet = greenlet.greenlet(lambda: self._run_actor(actor), parent=self._hub)
+        return actor.glet

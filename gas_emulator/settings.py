@@ -1,0 +1,88 @@
+"""Named settings for every limit and every behaviour the real service leaves unknown.
+
+Defaults are the documented values; where a measurement disagrees with the documentation, the
+measured alternative is named beside it (``Settings.measured()`` picks those). Each field cites its
+source in one line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+ACCOUNT_CONSUMER = "consumer"
+ACCOUNT_WORKSPACE = "workspace"
+
+# developers.google.com/apps-script/guides/services/quotas (spec 5): properties read/write per day
+PROPERTIES_DAILY_QUOTA = {ACCOUNT_CONSUMER: 50_000, ACCOUNT_WORKSPACE: 500_000}
+
+
+@dataclass(frozen=True)
+class Settings:
+    #: consumer (gmail.com) or workspace: picks the daily quotas (spec 5).
+    account: str = ACCOUNT_CONSUMER
+
+    # -- Executions -------------------------------------------------------------------------
+    #: spec 5 quotas page: script runtime 6 min / execution.
+    max_execution_ms: float = 360_000
+    #: spec 5 quotas page: simultaneous executions 30 per user.
+    max_simultaneous_per_user: int = 30
+    #: spec 5 quotas page: simultaneous executions 1,000 per script.
+    max_simultaneous_per_script: int = 1_000
+    #: spec 5: quotas "reset 24 hours after the first request".
+    quota_window_ms: float = 24 * 3600 * 1000
+
+    # -- PropertiesService ------------------------------------------------------------------
+    #: spec 2.2 [DOC] 9 KB per value; tanaikech 2023 measured no per-value cap (None).
+    properties_max_value_bytes: int | None = 9 * 1024
+    #: spec 2.2 [DOC] 500 KB per store; tanaikech 2023 measured 524,288 bytes of keys+values.
+    properties_max_store_bytes: int = 500 * 1024
+    #: spec 2.2: whether getProperties()/getKeys() count as one read (True) or one per key (False).
+    properties_bulk_read_counts_once: bool = True
+    #: spec 2.2: the write-side daily quota text seen in the wild; the read side is a guess.
+    properties_quota_service_write: str = "graphite property writes"
+    properties_quota_service_read: str = "graphite property reads"
+
+    # -- CacheService -----------------------------------------------------------------------
+    #: spec 3.1 [DOC]: default expiry 600 s, max 21,600 s.
+    cache_default_ttl_s: int = 600
+    cache_max_ttl_s: int = 21_600
+    #: spec 3.1 [DOC]/3.2 [MEAS]: key at most 250 characters, value at most 102,400 bytes.
+    cache_max_key_chars: int = 250
+    cache_max_value_bytes: int = 102_400
+    #: spec 3.1 [DOC] "more than 1,000 items ... stores the 900 farthest from expiration" (3.2 measured FIFO).
+    cache_max_items: int = 1_000
+    cache_keep_after_evict: int = 900
+
+    # -- LockService ------------------------------------------------------------------------
+    #: spec 1.4 best estimate (medium confidence): a second Lock object does not share ownership.
+    lock_reentrant_across_objects: bool = False
+    #: spec 1.5: the 2011 launch post suggests FIFO ("line at the checkout counter"); "random" to stress.
+    lock_fairness: str = "fifo"
+    #: spec 1.3: no documented maximum timeout; None = only the execution's remaining time caps it.
+    lock_max_timeout_ms: float | None = None
+
+    # -- Utilities --------------------------------------------------------------------------
+    #: spec 4.1 [DOC]: "The maximum allowed value is 300000 (or 5 minutes)."
+    sleep_max_ms: int = 300_000
+
+    #: Per-call extra knobs keep the dataclass open to later fields without breaking callers.
+    extra: dict = field(default_factory=dict)
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+    @property
+    def properties_daily_quota(self) -> int:
+        return PROPERTIES_DAILY_QUOTA[self.account]
+
+    @classmethod
+    def measured(cls, **changes) -> Settings:
+        """The measured alternatives where they differ from the documentation (spec 2.2)."""
+        base = cls(properties_max_value_bytes=None, properties_max_store_bytes=524_288)
+        return replace(base, **changes)
+
+    def __post_init__(self) -> None:
+        if self.account not in PROPERTIES_DAILY_QUOTA:
+            raise ValueError(f"account must be 'consumer' or 'workspace', not {self.account!r}")
+        if self.lock_fairness not in ("fifo", "random"):
+            raise ValueError(f"lock_fairness must be 'fifo' or 'random', not {self.lock_fairness!r}")

@@ -1,0 +1,213 @@
+"""In-memory store: the default, for one process. Thread-safe; every method is atomic."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import threading
+from collections.abc import Callable, Iterable, Mapping
+
+from .base import CacheEntry
+
+
+class MemoryStore:
+    shared_between_processes = False
+
+    def __init__(self) -> None:
+        self._mutex = threading.RLock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self._mutex:
+            self._props: dict[str, dict[str, str]] = {}
+            self._caches: dict[str, dict[str, CacheEntry]] = {}
+            self._quota: dict[tuple[str, str], tuple[float, int]] = {}
+            self._locks: dict[str, str] = {}
+            self._docs: dict[str, dict[str, str]] = {}
+            self._seq = itertools.count()
+
+    # -- properties -----------------------------------------------------------------------
+    def props_get(self, ns: str, key: str) -> str | None:
+        store = self._props.get(ns)
+        return store.get(key) if store else None
+
+    def props_all(self, ns: str) -> dict[str, str]:
+        with self._mutex:
+            return dict(self._props.get(ns, {}))
+
+    def props_update(self, ns: str, updates: Mapping[str, str], deletes: Iterable[str] = (), *,
+                     delete_all_others: bool = False,
+                     validate: Callable[[dict[str, str]], None] | None = None) -> None:
+        with self._mutex:
+            current = self._props.get(ns, {})
+            new = {} if delete_all_others else dict(current)
+            for key in deletes:
+                new.pop(key, None)
+            new.update(updates)
+            if validate is not None:
+                validate(new)  # raises -> nothing changed
+            self._props[ns] = new
+
+    # -- cache ----------------------------------------------------------------------------
+    def cache_get_many(self, ns: str, keys: Iterable[str], now_ms: float) -> dict[str, str]:
+        with self._mutex:
+            cache = self._caches.get(ns)
+            if not cache:
+                return {}
+            found = {}
+            for key in keys:
+                entry = cache.get(key)
+                if entry is None:
+                    continue
+                if entry.expires_at_ms <= now_ms:
+                    del cache[key]
+                    continue
+                found[key] = entry.value
+            return found
+
+    def cache_put_many(self, ns: str, items: Mapping[str, str], expires_at_ms: float, now_ms: float,
+                       *, max_items: int, keep_after_evict: int) -> int:
+        with self._mutex:
+            cache = self._caches.setdefault(ns, {})
+            for key, value in items.items():
+                cache.pop(key, None)  # a replaced key counts as newly created (FIFO by creation)
+                cache[key] = CacheEntry(value, expires_at_ms, next(self._seq))
+            if len(cache) <= max_items:
+                return 0
+            self._drop_expired(cache, now_ms)
+            if len(cache) <= max_items:
+                return 0
+            return self._evict_oldest(cache, len(cache) - keep_after_evict)
+
+    def cache_remove_many(self, ns: str, keys: Iterable[str]) -> None:
+        with self._mutex:
+            cache = self._caches.get(ns)
+            if cache:
+                for key in keys:
+                    cache.pop(key, None)
+
+    def cache_evict_oldest(self, ns: str, fraction: float, now_ms: float) -> int:
+        with self._mutex:
+            cache = self._caches.get(ns)
+            if not cache:
+                return 0
+            self._drop_expired(cache, now_ms)
+            return self._evict_oldest(cache, int(len(cache) * fraction))
+
+    def cache_size(self, ns: str, now_ms: float) -> int:
+        with self._mutex:
+            cache = self._caches.get(ns)
+            if not cache:
+                return 0
+            self._drop_expired(cache, now_ms)
+            return len(cache)
+
+    @staticmethod
+    def _drop_expired(cache: dict[str, CacheEntry], now_ms: float) -> None:
+        for key in [k for k, e in cache.items() if e.expires_at_ms <= now_ms]:
+            del cache[key]
+
+    @staticmethod
+    def _evict_oldest(cache: dict[str, CacheEntry], count: int) -> int:
+        if count <= 0:
+            return 0
+        oldest = heapq.nsmallest(count, cache.items(), key=lambda kv: kv[1].created_seq)
+        for key, _ in oldest:
+            del cache[key]
+        return len(oldest)
+
+    # -- quotas ---------------------------------------------------------------------------
+    def quota_charge(self, user: str, quota: str, cost: int, limit: int, now_ms: float,
+                     window_ms: float) -> int | None:
+        with self._mutex:
+            start, used = self._quota.get((user, quota), (now_ms, 0))
+            if now_ms - start >= window_ms:
+                start, used = now_ms, 0
+            if used + cost > limit:
+                return None
+            self._quota[(user, quota)] = (start, used + cost)
+            return used + cost
+
+    def quota_usage(self, user: str, quota: str, now_ms: float, window_ms: float) -> int:
+        with self._mutex:
+            start, used = self._quota.get((user, quota), (now_ms, 0))
+            return 0 if now_ms - start >= window_ms else used
+
+    # -- cross-process locks (trivially in-process here) ------------------------------------
+    def lock_try_acquire(self, name: str, owner: str) -> bool:
+        with self._mutex:
+            if self._locks.get(name, owner) != owner:
+                return False
+            self._locks[name] = owner
+            return True
+
+    def lock_release(self, name: str, owner: str) -> None:
+        with self._mutex:
+            if self._locks.get(name) == owner:
+                del self._locks[name]
+
+    def lock_release_all(self, owner: str) -> None:
+        with self._mutex:
+            for name in [n for n, o in self._locks.items() if o == owner]:
+                del self._locks[name]
+
+    # -- documents ------------------------------------------------------------------------
+    def doc_get(self, ns: str, key: str) -> str | None:
+        with self._mutex:
+            return self._docs.get(ns, {}).get(key)
+
+    def doc_put(self, ns: str, key: str, value: str) -> None:
+        with self._mutex:
+            self._docs.setdefault(ns, {})[key] = value
+
+    def doc_delete(self, ns: str, key: str) -> None:
+        with self._mutex:
+            self._docs.get(ns, {}).pop(key, None)
+
+    def doc_keys(self, ns: str) -> list[str]:
+        with self._mutex:
+            return sorted(self._docs.get(ns, {}))
+
+    def doc_transaction(self, fn: Callable[[_MemoryTxn], object]) -> object:
+        with self._mutex:
+            txn = _MemoryTxn(self)
+            result = fn(txn)  # raises -> the staged writes are dropped
+            txn.commit()
+            return result
+
+
+class _MemoryTxn:
+    """Staged writes over a MemoryStore; applied only by commit()."""
+
+    _DELETED = object()
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._staged: dict[tuple[str, str], object] = {}
+
+    def get(self, ns: str, key: str) -> str | None:
+        value = self._staged.get((ns, key), None)
+        if value is self._DELETED:
+            return None
+        return value if value is not None else self._store._docs.get(ns, {}).get(key)
+
+    def put(self, ns: str, key: str, value: str) -> None:
+        self._staged[(ns, key)] = value
+
+    def delete(self, ns: str, key: str) -> None:
+        self._staged[(ns, key)] = self._DELETED
+
+    def keys(self, ns: str) -> list[str]:
+        keys = set(self._store._docs.get(ns, {}))
+        for (sns, key), value in self._staged.items():
+            if sns == ns:
+                (keys.discard if value is self._DELETED else keys.add)(key)
+        return sorted(keys)
+
+    def commit(self) -> None:
+        docs = self._store._docs
+        for (ns, key), value in self._staged.items():
+            if value is self._DELETED:
+                docs.get(ns, {}).pop(key, None)
+            else:
+                docs.setdefault(ns, {})[key] = value
