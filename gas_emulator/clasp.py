@@ -248,7 +248,16 @@ def read_ignore_patterns(path: Path | None) -> list[str]:
         raise ClaspFileError(path, f"cannot be read ({err})") from None
     text = text.removeprefix("\ufeff")  # clasp strip-bom
     # clasp: split-lines, drop empty lines; no comment handling, no trimming.
-    return [line for line in re.split(r"\r\n|\r|\n", text) if line]
+    patterns = []
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+        if not line:
+            continue
+        try:
+            _compile(line.removeprefix("!"))
+        except re.error as err:
+            raise ClaspFileError(path, f'line {number}: invalid glob pattern "{line}" ({err.msg})') from None
+        patterns.append(line)
+    return patterns
 
 
 def _class_to_regex(body: str) -> str:

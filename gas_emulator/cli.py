@@ -10,13 +10,13 @@ import importlib
 
 import click
 
-#: command name -> "module:attribute" of a click.Command
+#: command name -> ("module:attribute" of a click.Command, one-line help shown by --help)
 COMMANDS = {
-    "run": "gas_emulator.runtime.cli:run",
-    "simulate": "gas_emulator.sim.cli:simulate",
-    "explore": "gas_emulator.sim.cli:explore",
-    "replay": "gas_emulator.sim.cli:replay",
-    "serve-api": "gas_emulator.api_server.cli:serve_api",
+    "run": ("gas_emulator.runtime.cli:run", "Run one function of an Apps Script project in V8."),
+    "simulate": ("gas_emulator.sim.cli:simulate", "Simulate N simultaneous executions under a seed."),
+    "explore": ("gas_emulator.sim.cli:explore", "Run a range of seeds; stop at the first failure."),
+    "replay": ("gas_emulator.sim.cli:replay", "Rerun one seed and print its trace."),
+    "serve-api": ("gas_emulator.api_server.cli:serve_api", "Serve a fake Apps Script REST API on loopback."),
 }
 
 
@@ -28,8 +28,13 @@ class LazyGroup(click.Group):
         target = COMMANDS.get(name)
         if target is None:
             return None
-        module, attr = target.split(":")
+        module, attr = target[0].split(":")
         return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Help from the table: listing commands must not import V8 or the API client.
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name][1]) for name in self.list_commands(ctx)])
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

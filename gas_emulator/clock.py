@@ -27,7 +27,7 @@ class VirtualClock:
     is_virtual = True
 
     def __init__(self, start_ms: float = DEFAULT_EPOCH_MS) -> None:
-        self._ns = int(start_ms * 1_000_000)
+        self._ns = _ms_to_ns(start_ms)
 
     def now_ms(self) -> float:
         return self._ns / 1_000_000
@@ -35,16 +35,23 @@ class VirtualClock:
     def advance(self, ms: float) -> None:
         if ms < 0:
             raise ValueError("the virtual clock only moves forward")
-        self._ns += int(round(ms * 1_000_000))
+        self._ns += _ms_to_ns(ms)
 
     def advance_to(self, ms: float) -> None:
-        target = int(round(ms * 1_000_000))
+        target = _ms_to_ns(ms)
         if target > self._ns:
             self._ns = target
 
     def move_to(self, ms: float) -> None:
         """Set the time (tests and the simulator's start); may go backwards only before any run."""
-        self._ns = int(round(ms * 1_000_000))
+        self._ns = _ms_to_ns(ms)
+
+
+def _ms_to_ns(ms: float) -> int:
+    """Exact for whole milliseconds: ``ms * 1e6`` as a float has a 256 ns step near today's epoch
+    values, which turned ``now + 250`` into ``...249.9998`` (a JS Date one millisecond early)."""
+    whole = int(ms)
+    return whole * 1_000_000 + round((ms - whole) * 1_000_000)
 
 
 class RealClock:

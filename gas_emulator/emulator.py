@@ -72,7 +72,11 @@ class Emulator:
                   name: str | None = None) -> Iterator[Execution]:
         """One execution by ``user``; raises the exact Apps Script error when refused."""
         self._admit(user)
-        actor = self.kernel.attach(name or user)
+        try:
+            actor = self.kernel.attach(name or user)
+        except BaseException:
+            self._leave(user)  # refused by the kernel: give the admission slot back
+            raise
         ex = Execution(self, user, document_id, actor, name=name)
         try:
             yield ex

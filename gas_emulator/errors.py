@@ -109,3 +109,27 @@ class ExecutionKilled(GasError):
 class SleepTooLong(GasError):
     # spec 4.1: "The maximum allowed value is 300000"; the real error text is unknown, this is ours.
     MESSAGE = "Utilities.sleep: the maximum allowed value is 300000 milliseconds."
+
+
+class InvalidDatePattern(GasError):
+    """A bad SimpleDateFormat pattern: Java's IllegalArgumentException text (GAS wording unverified)."""
+
+    # docs.oracle.com/javase/8/docs/api/java/text/SimpleDateFormat.html: "Illegal pattern character 'q'"
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+
+
+class UnparseableDate(GasError):
+    """parseDate could not read the text: Java's ParseException text (GAS wording unverified)."""
+
+    # java.text.DateFormat.parse(String): 'Unparseable date: "<text>"'
+    def __init__(self, text: str) -> None:
+        super().__init__(f'Unparseable date: "{text}"')
+
+
+class AlgorithmNotAvailable(GasError):
+    """A documented algorithm this emulator cannot compute (MD2: not in Python's hashlib)."""
+
+    # spec 4.1 lists MD2; gas-fakes also throws for it (spec 6.3). Not an Apps Script message.
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Utilities.DigestAlgorithm.{name} is not emulated here (no MD2 in hashlib).")

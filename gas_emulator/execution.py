@@ -26,7 +26,7 @@ _ids = itertools.count(1)
 
 @dataclass(frozen=True)
 class LogRecord:
-    level: str  # "log" (Logger.log), "info", "warn", "error", "debug" (console.*)
+    level: str  # "info" (Logger.log, console.info), "debug" (console.log), "warn", "error" (logger.py)
     text: str
     time_ms: float
 
@@ -84,13 +84,15 @@ class Execution:
     # ------------------------------------------------------------------ service calls
     def service_call(self, op: str, key: str | None = None) -> None:
         """The start of one remote service operation (the only place executions interleave)."""
-        self.check_deadline()
         emu = self.emulator
+        if emu.clock.now_ms() >= self.deadline_ms:  # check_deadline(), inlined: every call passes here
+            raise Terminated(ExceededMaximumExecutionTime())
         emu.faults.before_call(self, op, key)
-        latency = emu.latency.draw(op, self.rng if not self.kernel.deterministic else emu.rng)
+        deterministic = self.kernel.deterministic
+        latency = emu.latency.draw(op, emu.rng if deterministic else self.rng)
         if latency > 0:
             self.pause(latency)
-        else:
+        elif deterministic:
             self.yield_point()
         if emu.trace is not None:
             self._trace_entry = [self.id, round(self.now_ms() - emu.start_ms, 3), op, key, None]

@@ -46,7 +46,7 @@ class SimulationDeadlock(RuntimeError):
 
 class Actor:
     __slots__ = ("name", "fn", "blocked", "signaled", "pending", "token", "event", "sem",
-                 "thread", "glet", "done", "error", "attach_depth")
+                 "thread", "glet", "done", "error", "attach_depth", "park_hook")
 
     def __init__(self, name: str, fn: Callable[[], object] | None = None) -> None:
         self.name = name
@@ -62,9 +62,25 @@ class Actor:
         self.done = False
         self.error: BaseException | None = None
         self.attach_depth = 0
+        # Called around every real wait of this actor's thread: the V8 runtime releases the
+        # isolate's lock while the actor is parked (hook.park()) and re-takes it (hook.resume()).
+        self.park_hook = None
 
     def __repr__(self) -> str:
         return f"<Actor {self.name}>"
+
+
+def _wait(actor: Actor, wait: Callable, *args) -> None:
+    """A real wait of the actor's thread, bracketed by its park hook (the V8 lock hand-back)."""
+    hook = actor.park_hook
+    if hook is None:
+        wait(*args)
+        return
+    hook.park()
+    try:
+        wait(*args)
+    finally:
+        hook.resume()
 
 
 class Kernel:
@@ -92,7 +108,8 @@ class Kernel:
         self._current: Actor | None = None  # deterministic: the actor holding the baton
         self._live = 0
         self._driver_sem: threading.Lock | None = None
-        self._deadlocked: list[Actor] = []
+        self._spawned: list[Actor] = []  # deterministic: every actor of the current run()
+        self._hub_next: Actor | None = None  # greenlets: the next actor the hub must start
 
     # ------------------------------------------------------------------ who is running
     def current(self) -> Actor | None:
@@ -172,7 +189,7 @@ class Kernel:
             self._running -= 1
             if self._running == 0:
                 self._wake_earliest_locked()
-        actor.event.wait()
+        _wait(actor, actor.event.wait)
         actor.event.clear()
         return actor.signaled
 
@@ -190,7 +207,7 @@ class Kernel:
                 return True
             actor.blocked, actor.signaled = True, False
         timeout = None if wake_ms is None else max(0.0, (wake_ms - self.clock.now_ms()) / 1000.0)
-        actor.event.wait(timeout)
+        _wait(actor, actor.event.wait, timeout)
         with self.mutex:
             actor.blocked = False
             actor.event.clear()
@@ -226,6 +243,7 @@ class Kernel:
         actor = Actor(name, fn)
         actor.blocked = True
         self._live += 1
+        self._spawned.append(actor)
         self._push(start_ms, actor)
         return actor
 
@@ -235,9 +253,13 @@ class Kernel:
             self._run_greenlets()
         else:
             self._run_threads()
-        if self._deadlocked:
-            names = ", ".join(a.name for a in self._deadlocked[:5])
-            raise SimulationDeadlock(f"{len(self._deadlocked)} executions blocked forever: {names}")
+        # Whoever has not finished when nobody can run is stuck (an actor blocked with no wake-up
+        # time has no heap entry, so the heap alone cannot name it).
+        stuck = [a for a in self._spawned if not a.done]
+        self._spawned = [a for a in self._spawned if not a.done]
+        if stuck:
+            names = ", ".join(a.name for a in stuck[:5])
+            raise SimulationDeadlock(f"{len(stuck)} executions blocked forever: {names}")
 
     def _block_deterministic(self, actor: Actor, wake_ms: float | None, signalable: bool) -> bool:
         if signalable and actor.pending:
@@ -246,21 +268,27 @@ class Kernel:
         self._park_locked(actor, wake_ms)
         nxt = self._pop_locked()
         if nxt is not actor:
-            if nxt is None:
-                self._deadlocked.append(actor)
             self._transfer(actor, nxt)
         return actor.signaled
 
     def _transfer(self, actor: Actor, nxt: Actor | None) -> None:
         self._current = nxt
         if self.use_greenlets:
-            if nxt is None:
+            if nxt is None or nxt.glet is None:
+                # Start new greenlets from the hub: a greenlet started inside another inherits its
+                # recursion depth (greenlet 3), so ~1,000 chained starts raised RecursionError.
+                self._hub_next = nxt
                 self._hub.switch()
             else:
-                self._greenlet_for(nxt).switch()
+                nxt.glet.switch()
         else:
+            hook = actor.park_hook
+            if hook is not None:
+                hook.park()
             self._resume_thread(nxt)
             actor.sem.acquire()
+            if hook is not None:
+                hook.resume()
         self._current = actor
 
     # threads
@@ -295,8 +323,6 @@ class Kernel:
     def _thread_main(self, actor: Actor) -> None:
         self._run_actor(actor)
         nxt = self._pop_locked()
-        if nxt is None and self._live > 0:
-            self._deadlocked.extend(self._blocked_actors())
         self._current = nxt
         self._resume_thread(nxt)
 
@@ -309,22 +335,17 @@ class Kernel:
             actor.done = True
             self._live -= 1
 
-    def _blocked_actors(self) -> list[Actor]:
-        return [entry[4] for entry in self._heap if not entry[4].done]
-
     # greenlets
     def _run_greenlets(self) -> None:
         import greenlet
 
         self._hub = greenlet.getcurrent()
         while True:
-            nxt = self._pop_locked()
+            nxt, self._hub_next = self._hub_next or self._pop_locked(), None
             if nxt is None:
                 break
             self._current = nxt
             self._greenlet_for(nxt).switch()
-        if self._live > 0:
-            self._deadlocked.extend(self._blocked_actors() or [self._current])
 
     def _greenlet_for(self, actor: Actor):
         if actor.glet is None:

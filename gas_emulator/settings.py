@@ -24,6 +24,10 @@ class Settings:
     # -- Executions -------------------------------------------------------------------------
     #: spec 5 quotas page: script runtime 6 min / execution.
     max_execution_ms: float = 360_000
+    #: V8 runtime: real CPU seconds a JavaScript execution may compute without a service call
+    #: before it is ended with "Exceeded maximum execution time" (the virtual clock does not see
+    #: CPU time, so a busy loop needs its own cap). None = the 6-minute cap itself, as on Apps Script.
+    js_cpu_limit_ms: float | None = None
     #: spec 5 quotas page: simultaneous executions 30 per user.
     max_simultaneous_per_user: int = 30
     #: spec 5 quotas page: simultaneous executions 1,000 per script.
@@ -40,17 +44,21 @@ class Settings:
     properties_bulk_read_counts_once: bool = True
     #: spec 2.2: the write-side daily quota text seen in the wild; the read side is a guess.
     properties_quota_service_write: str = "graphite property writes"
+    #: spec 2.2: the read-side counterpart is unknown; this guess mirrors the write text.
     properties_quota_service_read: str = "graphite property reads"
 
     # -- CacheService -----------------------------------------------------------------------
     #: spec 3.1 [DOC]: default expiry 600 s, max 21,600 s.
     cache_default_ttl_s: int = 600
+    #: spec 3.1 [DOC]: expiry range 1 s to 21,600 s (6 h); longer is clamped (gas-fakes comment).
     cache_max_ttl_s: int = 21_600
     #: spec 3.1 [DOC]/3.2 [MEAS]: key at most 250 characters, value at most 102,400 bytes.
     cache_max_key_chars: int = 250
+    #: spec 3.2 [MEAS] Poehnelt 2025-12-22: 102,400 bytes accepted, 102,401 throws.
     cache_max_value_bytes: int = 102_400
     #: spec 3.1 [DOC] "more than 1,000 items ... stores the 900 farthest from expiration" (3.2 measured FIFO).
     cache_max_items: int = 1_000
+    #: spec 3.2 [MEAS]: eviction drops to a low-water mark near 900 (about 10 % at once).
     cache_keep_after_evict: int = 900
 
     # -- LockService ------------------------------------------------------------------------
@@ -64,6 +72,15 @@ class Settings:
     # -- Utilities --------------------------------------------------------------------------
     #: spec 4.1 [DOC]: "The maximum allowed value is 300000 (or 5 minutes)."
     sleep_max_ms: int = 300_000
+
+    # -- Logger / Session -------------------------------------------------------------------
+    #: getLog() line shape is undocumented; community parsers split on " INFO: " after a Java
+    #: Date.toString() stamp and drop a trailing "\n" (see services/logger.py). False = bare messages.
+    logger_getlog_timestamps: bool = True
+    #: spec 4.3 [DOC]: getActiveUser().getEmail() is "" when policy hides the user (web apps as developer...).
+    hide_active_user_email: bool = False
+    #: spec 4.3 [DOC]: getActiveUserLocale() returns a String such as "en".
+    active_user_locale: str = "en"
 
     #: Per-call extra knobs keep the dataclass open to later fields without breaking callers.
     extra: dict = field(default_factory=dict)

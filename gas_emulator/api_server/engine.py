@@ -8,8 +8,8 @@ imported on first use, so the rest of the API works while it is absent.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -59,18 +59,24 @@ class V8Engine:
         self.clock = clock
         self._factory = emulator_factory
         self._emulators: dict[str, Any] = {}
-        # Executions are serialised: one at a time per server keeps V8 and the store simple.
-        self._lock = threading.Lock()
+        # All V8 work (compile, run, web) happens on one long-lived thread, one job at a time: the
+        # HTTP server's threads come and go per connection, and V8 state must not follow them.
+        self._v8 = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gas-emu-api-v8")
 
     # -- Content --------------------------------------------------------------------------------
     def inspect(self, files: Sequence[dict[str, Any]]) -> list[list[str]]:
+        return self._v8.submit(self._inspect, files).result()
+
+    def _inspect(self, files: Sequence[dict[str, Any]]) -> list[list[str]]:
         from gas_emulator import runtime
 
         try:
             runtime.check_syntax(self._project(files))
-        except getattr(runtime, "JsSyntaxError", SyntaxError) as exc:
+        except runtime.JsSyntaxError as exc:
             # spec 2.4: "Syntax error: <Type>: <msg> line: <n> file: <name>", 400 INVALID_ARGUMENT.
             raise errors.invalid_argument(str(exc)) from None
+        except runtime.ProjectError:  # the backend checks files first; this is a last guard
+            raise errors.invalid_argument() from None
         manifest = [f for f in files if f["name"] == MANIFEST_NAME and f["type"] == "JSON"]
         names: list[list[str]] = []
         for f in files:
@@ -86,9 +92,8 @@ class V8Engine:
         from gas_emulator import runtime
 
         project = self._project(files)
-        with self._lock:
-            outcome = runtime.run_function(self._emulator(script_id), project, function,
-                                           list(parameters), user=user)
+        outcome = self._v8.submit(lambda: runtime.run_function(
+            self._emulator(script_id), project, function, list(parameters), user=user)).result()
         return operation_json(outcome)
 
     def web(self, script_id: str, files: Sequence[dict[str, Any]], method: str, *, path_info: str,
@@ -96,15 +101,17 @@ class V8Engine:
         from gas_emulator import runtime
 
         project = self._project(files)
-        with self._lock:
-            response = runtime.run_web_request(
-                self._emulator(script_id), project, method, path_info=path_info, query=query,
-                body=body, content_type=content_type, user=user)
+        response = self._v8.submit(lambda: runtime.run_web_request(
+            self._emulator(script_id), project, method, path_info=path_info, query=query,
+            body=body, content_type=content_type, user=user)).result()
         return WebResult(response.status, response.mime_type, response.body)
 
     def reset(self) -> None:
-        with self._lock:
-            self._emulators.clear()
+        self._v8.submit(self._emulators.clear).result()
+
+    def close(self) -> None:
+        """Stop the V8 thread (after the last request)."""
+        self._v8.shutdown(wait=True)
 
     # -- Helpers --------------------------------------------------------------------------------
     def _project(self, files: Sequence[dict[str, Any]]) -> Any:
@@ -121,7 +128,7 @@ class V8Engine:
             else:
                 from gas_emulator import Emulator
 
-                emulator = Emulator(store=self.store, clock=self.clock)
+                emulator = Emulator(store=self.store, clock=self.clock, script_id=script_id)
             self._emulators[script_id] = emulator
         return emulator
 

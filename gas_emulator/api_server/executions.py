@@ -77,7 +77,8 @@ class ExecutionsMixin:
         return result
 
     # -- projects.getMetrics -----------------------------------------------------------------------
-    def get_metrics(self, script_id: str, granularity: str | None, deployment_id: str | None) -> dict[str, Any]:
+    def get_metrics(self, script_id: str, granularity: str | None,
+                    deployment_id: str | None) -> dict[str, Any]:
         if granularity is not None and granularity not in GRANULARITIES:
             raise errors.invalid_value("metrics_granularity", "TYPE_ENUM", granularity)
 

@@ -66,7 +66,8 @@ class ApiBackend(ExecutionsMixin):
                         "createTime": now, "updateTime": now, "lastModifyUser": user}
             project = {"scriptId": script_id, "title": body.get("title", "Untitled project"),
                        "createTime": now, "updateTime": now, "creator": user, "lastModifyUser": user,
-                       "files": [manifest], "versionCount": 0, "deploymentSeq": 0, "headDeploymentId": head_id}
+                       "files": [manifest], "versionCount": 0, "deploymentSeq": 0,
+                       "headDeploymentId": head_id}
             if body.get("parentId"):
                 project["parentId"] = body["parentId"]
             docs.put(rec.NS_PROJECTS, script_id, project)
@@ -177,7 +178,8 @@ class ApiBackend(ExecutionsMixin):
 
         return self._tx(fn)
 
-    def list_versions(self, script_id: str, page_size: int | None, page_token: str | None) -> dict[str, Any]:
+    def list_versions(self, script_id: str, page_size: int | None,
+                      page_token: str | None) -> dict[str, Any]:
         def fn(docs: rec.Docs) -> dict[str, Any]:
             project = self._project(docs, script_id)
             numbers = range(1, project["versionCount"] + 1)  # spec 2.3: oldest first
@@ -214,7 +216,8 @@ class ApiBackend(ExecutionsMixin):
             if len(versioned) >= limit:  # spec 2.4: the 21st versioned deployment
                 raise errors.failed_precondition(errors.MSG_DEPLOYMENT_CAP.format(limit=limit))
             dep_id = rec.make_id("deployment", docs.next_number())
-            dep = self._put_deployment(docs, project, dep_id, number, body.get("description", ""), self._now())
+            description = body.get("description", "")
+            dep = self._put_deployment(docs, project, dep_id, number, description, self._now())
             return self._deployment_json(docs, dep)
 
         return self._tx(fn)
@@ -226,7 +229,8 @@ class ApiBackend(ExecutionsMixin):
 
         return self._tx(fn)
 
-    def list_deployments(self, script_id: str, page_size: int | None, page_token: str | None) -> dict[str, Any]:
+    def list_deployments(self, script_id: str, page_size: int | None,
+                         page_token: str | None) -> dict[str, Any]:
         def fn(docs: rec.Docs) -> dict[str, Any]:
             self._project(docs, script_id)
             deps = self._deployments(docs, script_id)  # spec 2.3: HEAD first, then by creation

@@ -108,9 +108,8 @@ def _check_int32(value: Any, path: str) -> int:
     number: int | None = None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    elif isinstance(value, str) and re.fullmatch(r"-?\d{1,10}", value):
+    elif (isinstance(value, float) and value.is_integer()) or (
+            isinstance(value, str) and re.fullmatch(r"-?\d{1,10}", value)):
         number = int(value)
     if number is None or not INT32_RANGE[0] <= number <= INT32_RANGE[1]:
         raise errors.invalid_value(path, "TYPE_INT32", value)
@@ -172,10 +171,14 @@ def validate_response(method_id: str, body: Any) -> None:
 
     Needs the ``jsonschema`` package (a test dependency); the server itself never imports it.
     """
+    _validator(response_schema_name(method_id)).validate(body)
+
+
+@cache
+def _validator(schema_name: str) -> Any:
     import jsonschema
 
-    schema = json_schema_for(response_schema_name(method_id))
-    jsonschema.Draft202012Validator(schema).validate(body)
+    return jsonschema.Draft202012Validator(json_schema_for(schema_name))
 
 
 def validate_error(body: Any) -> None:

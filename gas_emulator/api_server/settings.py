@@ -48,7 +48,8 @@ class ApiSettings:
             raise ValueError(f"fault_rate must be between 0 and 1, not {self.fault_rate!r}")
         bad = [c for c in self.fault_codes if c not in (429, 500, 503)]
         if bad or not self.fault_codes:
-            raise ValueError(f"fault_codes must be a non-empty list of 429, 500, 503, not {self.fault_codes!r}")
+            raise ValueError(f"fault_codes must be a non-empty list of 429, 500, 503, "
+                             f"not {self.fault_codes!r}")
         for name in ("max_versions", "max_versioned_deployments", "default_page_size", "max_body_bytes"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")

@@ -61,7 +61,10 @@ class LockTable:
             if random_order and len(waiters) > 1:
                 waiters.rotate(-self.emulator.rng.randrange(len(waiters)))
             nxt = waiters.popleft()
-            if nxt.ex.actor.blocked and not nxt.ex.actor.done:
+            # A queued waiter gets the lock even if its thread has not blocked yet (free kernel: it
+            # queued, dropped the mutex, and is on its way to wait_signal); the signal is then kept
+            # as pending. Skipping it lost the hand-off: the waiter slept out its whole timeout.
+            if not nxt.ex.actor.done:
                 st.owner = nxt
                 nxt._held = True
                 nxt.ex.held_locks.append(nxt)
@@ -163,6 +166,7 @@ class Lock:
                 granted = st.owner is self
                 if not granted and self in st.waiters:
                     st.waiters.remove(self)
+                ex.actor.pending = False  # a grant that landed after the wake-up is read above
             table.stats["wait_ms"] += ex.now_ms() - started
         if granted:
             table.stats["acquired"] += 1
@@ -181,7 +185,7 @@ class Lock:
 
     def _acquire_cross_process(self, timeout_ms: float) -> bool:
         store, ex = self.ex.emulator.store, self.ex
-        owner = _owner_token(ex)
+        owner = _owner_token(self)
         deadline = time.monotonic() + max(0.0, timeout_ms) / 1000.0
         while True:
             if store.lock_try_acquire(self.name, owner):
@@ -198,7 +202,7 @@ class Lock:
         if self in self.ex.held_locks:
             self.ex.held_locks.remove(self)
         if self._shared_store():
-            self.ex.emulator.store.lock_release(self.name, _owner_token(self.ex))
+            self.ex.emulator.store.lock_release(self.name, _owner_token(self))
             return
         st = self._table.state(self.name)
         with self.ex.kernel.mutex:
@@ -211,10 +215,16 @@ class Lock:
             self._release()
 
 
-def _owner_token(ex: Execution) -> str:
+def _owner_token(lock: Lock) -> str:
+    """Who holds a cross-process lock: this process, emulator and execution, and (spec 1.4) this
+    handle, unless the knob makes a second Lock object share its execution's hold."""
     import os
 
-    return f"{os.getpid()}:{id(ex.emulator)}:{ex.id}"
+    ex = lock.ex
+    token = f"{os.getpid()}:{id(ex.emulator)}:{ex.id}"
+    if ex.emulator.settings.lock_reentrant_across_objects:
+        return token
+    return f"{token}:{id(lock)}"
 
 
 def _timeout_arg(value, method: str) -> float:

@@ -133,6 +133,22 @@ def test_claspignore_keeps_patterns_verbatim(tmp_path):
     assert read_ignore_patterns(ignore) == ["**/*.md", "# comment", " node_modules/**"]
 
 
+def test_claspignore_with_invalid_pattern_names_file_and_line(tmp_path):
+    ignore = tmp_path / ".claspignore"
+    ignore.write_text("**/*.md\n[z-a].js\n")
+    with pytest.raises(ClaspFileError) as err:
+        read_ignore_patterns(ignore)
+    assert str(err.value) == (f'{ignore}: line 2: invalid glob pattern "[z-a].js" '
+                              "(bad character range z-a)")
+
+
+def test_claspignore_not_utf8(tmp_path):
+    ignore = tmp_path / ".claspignore"
+    ignore.write_bytes(b"\xff\xfe*.md\n")
+    with pytest.raises(ClaspFileError, match=r"\.claspignore: cannot be read \("):
+        read_ignore_patterns(ignore)
+
+
 @pytest.mark.parametrize(
     ("path", "pattern", "expected"),
     [

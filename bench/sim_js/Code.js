@@ -1,0 +1,13 @@
+/** The simulator benchmark's JavaScript workload: the same six calls as bench/sim_workload.py. */
+function sixCalls() {
+  var lock = LockService.getUserLock();
+  lock.waitLock(30000);
+  var props = PropertiesService.getUserProperties();
+  var value = Number(props.getProperty('count') || 0) + 1;
+  props.setProperty('count', String(value));
+  lock.releaseLock();
+  var cache = CacheService.getUserCache();
+  var key = 'id-' + value;
+  cache.put(key, String(value), 600);
+  return [value, cache.get(key)];
+}

@@ -1,0 +1,83 @@
+"""``gas-emu serve-api``: the fake Apps Script API as a long-running loopback server.
+
+Registered under the ``gas-emu`` group by ``gas_emulator/cli.py``. Prints its base URL on one line
+once it accepts connections (so a script can read it), then serves until SIGINT or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import signal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gas_emulator.api_server.server import FakeApiServer
+from gas_emulator.api_server.settings import ApiSettings
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _make_store(state: Path | None) -> Any:
+    if state is None:
+        from gas_emulator.store.memory import MemoryStore
+
+        return MemoryStore()
+    from gas_emulator.store.sqlite import SqliteStore
+
+    return SqliteStore(state)
+
+
+@click.command("serve-api")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="TCP port; 0 picks a free one.")
+@click.option("--state", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="SQLite file that keeps projects between runs (default: in memory).")
+@click.option("--require-auth", is_flag=True, help="Answer 401 to calls without a bearer token.")
+@click.option("--api-disabled", is_flag=True,
+              help='Answer 403 "User has not enabled the Apps Script API" to every call.')
+@click.option("--fault-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+              help="Share of API calls answered 429 or 500.")
+@click.option("--fault-seed", type=int, default=0, show_default=True, help="Seed of the fault dice.")
+@click.option("--user", "user_email", default="user@example.com", show_default=True,
+              help="The account that owns projects and runs executions.")
+def serve_api(host: str, port: int, state: Path | None, require_auth: bool, api_disabled: bool,
+              fault_rate: float, fault_seed: int, user_email: str) -> None:
+    """Serve a fake Apps Script API (v1) on loopback until stopped.
+
+    Point google-api-python-client at it with client_options={"api_endpoint": URL}; deployed web
+    apps answer at URL/macros/s/<deploymentId>/exec. POST URL/__control/reset forgets every
+    project; POST URL/__control/settings changes auth and fault settings at run time.
+
+    Example: gas-emu serve-api --port 8085 --state api.sqlite
+    """
+    if not _loopback(host):
+        raise click.BadParameter(f"{host!r} is not a loopback address (the fake accepts any token)",
+                                 param_hint="--host")
+    settings = ApiSettings(require_auth=require_auth, api_disabled=api_disabled, fault_rate=fault_rate,
+                           fault_seed=fault_seed, user_email=user_email)
+    store = _make_store(state)
+    server = FakeApiServer(store, host=host, port=port, settings=settings)
+    try:
+        server.start()
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    click.echo(server.base_url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        if hasattr(store, "close"):
+            store.close()

@@ -1,0 +1,283 @@
+"""The fake Apps Script API served over loopback HTTP (stdlib ``ThreadingHTTPServer``).
+
+Use it from tests or tools::
+
+    with FakeApiServer() as srv:               # MemoryStore, free port on 127.0.0.1
+        service = srv.build_client()           # the real google-api-python-client, pointed here
+        srv.update_settings(require_auth=True) # or POST /__control/settings
+        srv.reset()                            # or POST /__control/reset
+
+Routes: ``/v1/...`` the API (spec 2.1), ``/macros/s/<deploymentId>/exec`` (and ``/dev`` for HEAD)
+the deployed web apps, ``/__control/{reset,settings,health}`` the test controls (never faulted,
+never authenticated). Authorization and injected faults are checked before anything else, so a
+401/403/429/500 answer never changes state.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from gas_emulator.api_server import errors, responses
+from gas_emulator.api_server.engine import CodeEngine, V8Engine
+from gas_emulator.api_server.models import ApiBackend
+from gas_emulator.api_server.settings import ApiSettings
+
+JSON_TYPE = "application/json; charset=UTF-8"  # what googleapis.com answers (spec 3.2)
+DRAIN_MAX_BYTES = 256 * 1024 * 1024  # an oversized body up to this size is read and dropped
+
+
+class FakeApiServer:
+    """One fake API: a backend over a store, served on ``host:port`` (0 = a free port)."""
+
+    def __init__(self, store: Any = None, *, host: str = "127.0.0.1", port: int = 0,
+                 settings: ApiSettings | None = None, clock: Any = None,
+                 engine: CodeEngine | None = None) -> None:
+        if store is None:
+            from gas_emulator.store.memory import MemoryStore
+
+            store = MemoryStore()
+        if clock is None:
+            from gas_emulator.clock import RealClock
+
+            clock = RealClock()
+        self.store = store
+        self.clock = clock
+        self.host, self.port = host, port
+        self.backend = ApiBackend(store, clock, engine or V8Engine(store, clock),
+                                  settings=settings or ApiSettings(), base_url=lambda: self.base_url)
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._fault_lock = threading.Lock()
+        self._dice = random.Random(self.settings.fault_seed)
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def start(self) -> FakeApiServer:
+        if self._httpd is not None:
+            return self
+        httpd = ThreadingHTTPServer((self.host, self.port), _Handler)
+        httpd.daemon_threads = True
+        httpd.app = self  # type: ignore[attr-defined]
+        self._httpd = httpd
+        self.port = httpd.server_address[1]
+        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02},
+                                        name="gas-emu-api", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is None:
+            return
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join()
+        self._httpd = self._thread = None
+
+    def serve_forever(self) -> None:
+        """Block until interrupted (the CLI); ``start()`` must have been called."""
+        assert self._thread is not None, "call start() first"
+        try:
+            self._thread.join()
+        finally:
+            self.stop()
+
+    def __enter__(self) -> FakeApiServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    # -- state and settings ----------------------------------------------------------------------
+    def reset(self) -> None:
+        """Forget every project: the state equals a fresh server's (settings are kept)."""
+        self.backend.reset()
+
+    @property
+    def settings(self) -> ApiSettings:
+        return self.backend.settings
+
+    def update_settings(self, **changes: Any) -> ApiSettings:
+        """Change settings at run time; ValueError for an unknown name or a bad value."""
+        with self._fault_lock:
+            new = self.settings.updated(changes)
+            if "fault_seed" in changes:
+                self._dice = random.Random(new.fault_seed)
+            self.backend.settings = new
+        return new
+
+    def build_client(self, credentials: Any = None) -> Any:
+        """The real ``build('script', 'v1', static_discovery=True)`` pointed at this server."""
+        from google.auth.credentials import AnonymousCredentials
+        from googleapiclient.discovery import build
+
+        return build("script", "v1", credentials=credentials or AnonymousCredentials(),
+                     static_discovery=True, cache_discovery=False,
+                     client_options={"api_endpoint": self.base_url + "/"})
+
+    # -- checks before any API call ---------------------------------------------------------------
+    def check_call(self, authorization: str | None) -> None:
+        settings = self.settings
+        if settings.require_auth and not _is_bearer(authorization):
+            raise errors.unauthenticated()
+        if settings.api_disabled:
+            raise errors.api_disabled()
+        with self._fault_lock:
+            settings = self.settings
+            if settings.fail_next > 0:
+                self.backend.settings = settings.updated({"fail_next": settings.fail_next - 1})
+                raise errors.fault(settings.fault_codes[0])
+            if settings.fault_rate and self._dice.random() < settings.fault_rate:
+                raise errors.fault(self._dice.choice(settings.fault_codes))
+
+
+def _is_bearer(authorization: str | None) -> bool:
+    scheme, _, token = (authorization or "").partition(" ")
+    return scheme.lower() == "bearer" and bool(token.strip())
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
+    server_version = "gas-emu-api"
+
+    @property
+    def app(self) -> FakeApiServer:
+        return self.server.app  # type: ignore[attr-defined]
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self._handle()
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._handle()
+
+    def do_PUT(self) -> None:  # noqa: N802
+        self._handle()
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        self._handle()
+
+    def do_PATCH(self) -> None:  # noqa: N802
+        self._handle()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        """Silent: a request log could carry tokens in query strings."""
+
+    def _handle(self) -> None:
+        try:
+            body = self._read_body()  # always first: an unread body would poison the kept-alive socket
+            parts = urlsplit(self.path)
+            if parts.path.startswith("/__control/"):
+                self._send_json(*_control(self.app, self.command, parts.path, body))
+            elif parts.path.startswith("/macros/s/"):
+                self._serve_web(parts.path, parts.query, body)
+            else:
+                self.app.check_call(self.headers.get("Authorization"))
+                status, answer, _ = responses.dispatch(self.app.backend, self.command, parts.path,
+                                                       parts.query, body)
+                self._send_json(status, answer)
+        except errors.ApiError as exc:
+            self._send_json(exc.code, exc.to_json(), exc.headers)
+        except Exception:  # a bug must still answer Google's 500, not drop the connection
+            self.close_connection = True
+            self._send_json(500, errors.fault(500).to_json())
+
+    def _read_body(self) -> bytes:
+        limit = self.app.settings.max_body_bytes
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            return self._read_chunked(limit)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self.close_connection = True
+            raise errors.invalid_argument() from None
+        if length < 0 or length > limit:
+            self._discard(length)
+            raise errors.invalid_argument(errors.MSG_PAYLOAD_TOO_LARGE.format(limit=limit))
+        return self.rfile.read(length) if length else b""
+
+    def _discard(self, length: int) -> None:
+        """Read and drop an oversized body so the client, still sending, gets the 400 (not a reset);
+        beyond ``DRAIN_MAX_BYTES`` the connection is simply closed."""
+        if length < 0 or length > DRAIN_MAX_BYTES:
+            self.close_connection = True
+            return
+        while length > 0:
+            chunk = self.rfile.read(min(length, 65536))
+            if not chunk:
+                break
+            length -= len(chunk)
+
+    def _read_chunked(self, limit: int) -> bytes:
+        body = bytearray()
+        while True:
+            try:
+                size = int(self.rfile.readline(64).split(b";")[0].strip(), 16)
+            except ValueError:
+                self.close_connection = True
+                raise errors.invalid_argument() from None
+            if size == 0:
+                while self.rfile.readline(1024).strip():  # trailers
+                    pass
+                return bytes(body)
+            if len(body) + size > limit:
+                self.close_connection = True
+                raise errors.invalid_argument(errors.MSG_PAYLOAD_TOO_LARGE.format(limit=limit))
+            body += self.rfile.read(size)
+            self.rfile.readline(8)  # CRLF after the chunk
+
+    def _serve_web(self, path: str, query: str, body: bytes) -> None:
+        segments = responses.split_path(path)  # macros, s, <id>, exec|dev, path info...
+        if len(segments) < 4 or segments[3] not in ("exec", "dev") or self.command not in ("GET", "POST"):
+            raise errors.ApiError(404, errors.MSG_NO_SUCH_METHOD)
+        if not responses.ID_PATTERN.fullmatch(segments[2]):
+            raise errors.invalid_argument()
+        result = self.app.backend.serve_web(
+            segments[2], segments[3], self.command, path_info="/".join(segments[4:]), query=query,
+            body=body, content_type=self.headers.get("Content-Type", ""))
+        self._send(result.status, result.body.encode("utf-8"), f"{result.mime_type}; charset=utf-8")
+
+    def _send_json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        self._send(status, json.dumps(body, indent=2).encode("utf-8"), JSON_TYPE, headers)
+
+    def _send(self, status: int, payload: bytes, content_type: str,
+              headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+
+def _control(app: FakeApiServer, method: str, path: str, body: bytes) -> tuple[int, Any]:
+    """``POST /__control/reset``, ``GET|POST /__control/settings``, ``GET /__control/health``."""
+    if path == "/__control/reset" and method == "POST":
+        app.reset()
+        return 200, {}
+    if path == "/__control/health" and method == "GET":
+        return 200, {"ok": True, "baseUrl": app.base_url}
+    if path == "/__control/settings" and method in ("GET", "POST"):
+        if method == "POST":
+            try:
+                changes = json.loads(body or b"{}")
+                if not isinstance(changes, dict):
+                    raise ValueError("settings must be a JSON object")
+                app.update_settings(**changes)
+            except ValueError as exc:
+                raise errors.invalid_argument(str(exc)) from None
+        return 200, app.settings.to_json()
+    raise errors.ApiError(404, errors.MSG_NO_SUCH_METHOD)

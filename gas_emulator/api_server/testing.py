@@ -1,0 +1,79 @@
+"""Helpers for tests that drive the fake API (ours and gasctl's): a schema-checking client.
+
+    with FakeApiServer() as srv:
+        api = checked_client(srv)        # every answer validated against the discovery schemas
+        api.projects().create(body={"title": "t"}).execute()
+
+Imports ``jsonschema`` (a test dependency) only when a response is checked.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from googleapiclient.discovery import build
+from googleapiclient.errors import HttpError
+from googleapiclient.http import HttpRequest
+
+from gas_emulator.api_server import records as rec
+from gas_emulator.api_server import schema
+
+MANIFEST = '{"timeZone": "America/New_York", "runtimeVersion": "V8"}'
+#: A manifest that makes a deployment both a web app and API executable.
+WEB_AND_API_MANIFEST = (
+    '{"timeZone": "America/New_York", "runtimeVersion": "V8", '
+    '"webapp": {"access": "ANYONE_ANONYMOUS", "executeAs": "USER_DEPLOYING"}, '
+    '"executionApi": {"access": "MYSELF"}}'
+)
+
+
+class CheckedRequest(HttpRequest):
+    """Validates every answer: responses against the method's discovery schema, errors against
+    Google's error shape. Retry back-offs are recorded in ``slept`` instead of sleeping."""
+
+    slept: list[float] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sleep = CheckedRequest.slept.append
+
+    def execute(self, http: Any = None, num_retries: int = 0) -> Any:
+        try:
+            result = super().execute(http=http, num_retries=num_retries)
+        except HttpError as err:
+            schema.validate_error(json.loads(err.content))
+            raise
+        schema.validate_response(self.methodId, result)
+        return result
+
+
+def checked_client(server: Any, credentials: Any = None) -> Any:
+    """``build('script', 'v1', static_discovery=True, client_options={'api_endpoint': ...})``."""
+    from google.auth.credentials import AnonymousCredentials
+
+    return build("script", "v1", credentials=credentials or AnonymousCredentials(), static_discovery=True,
+                 cache_discovery=False, requestBuilder=CheckedRequest,
+                 client_options={"api_endpoint": server.base_url + "/"})
+
+
+def error_json(err: HttpError) -> dict[str, Any]:
+    """The ``error`` object of an HttpError's body."""
+    return json.loads(err.content)["error"]
+
+
+def content_files(*extra: dict[str, str], manifest: str = MANIFEST) -> list[dict[str, str]]:
+    """An updateContent file list: the manifest, then ``extra``."""
+    return [{"name": "appsscript", "type": "JSON", "source": manifest}, *extra]
+
+
+def js_file(name: str, source: str) -> dict[str, str]:
+    return {"name": name, "type": "SERVER_JS", "source": source}
+
+
+def snapshot(store: Any) -> dict[str, dict[str, str | None]]:
+    """Every API document in ``store``: compare two to prove a refused call changed nothing."""
+    namespaces = [rec.NS_PROJECTS, rec.NS_INDEX, rec.NS_META]
+    for script_id in store.doc_keys(rec.NS_PROJECTS):
+        namespaces += [rec.ns_versions(script_id), rec.ns_deployments(script_id), rec.ns_metrics(script_id)]
+    return {ns: {k: store.doc_get(ns, k) for k in store.doc_keys(ns)} for ns in namespaces}

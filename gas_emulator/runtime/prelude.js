@@ -1,0 +1,202 @@
+// gas_emulator V8 runtime prelude: evaluated first in every execution's fresh context.
+// It turns the Python services into JavaScript objects (one generic wrapper per Python class),
+// points Date and Math.random at the emulator's clock and seeded random source, installs the
+// not-emulated services, and defines the hidden entry point that calls a user function.
+// Values cross the bridge as primitives or as one JSON "typed tree" (see runtime/bridge.py).
+(function (global) {
+  'use strict';
+  var call = global.__gasCall, now = global.__gasNow, init = JSON.parse(global.__gasInit);
+  delete global.__gasCall; delete global.__gasNow; delete global.__gasInit;
+  var MARK = init.mark, ML = MARK.length, HKEY = '__gasHandle';
+  var RealDate = Date, RealError = Error, isArray = Array.isArray, stringify = JSON.stringify;
+  var parse = JSON.parse, keysOf = Object.keys, defineProperty = Object.defineProperty;
+  var classes = [], handles = [];
+
+  // ---------------------------------------------------------------- values: JS -> Python
+  function enc(v, seen) {
+    if (v === null) return null;
+    switch (typeof v) {
+      case 'string': case 'boolean': return v;
+      case 'number': return isFinite(v) ? v : ['n', String(v)];
+      case 'undefined': return ['u'];
+      case 'function': return ['f', String(v)];
+      case 'bigint': return String(v);
+      case 'symbol': return ['u'];
+    }
+    if (v instanceof RealDate) return ['d', v.getTime(), String(v)];
+    var h = v[HKEY];
+    if (typeof h === 'number') return ['h', h];
+    if (seen.indexOf(v) >= 0) return ['o', {}];  // a cycle: cut it
+    seen.push(v);
+    var out;
+    if (isArray(v)) {
+      out = new Array(v.length);
+      for (var i = 0; i < v.length; i++) out[i] = enc(v[i], seen);
+      out = ['a', out];
+    } else {
+      var o = {}, ks = keysOf(v);
+      for (var j = 0; j < ks.length; j++) o[ks[j]] = enc(v[ks[j]], seen);
+      out = ['o', o];
+    }
+    seen.pop();
+    return out;
+  }
+
+  // ---------------------------------------------------------------- values: Python -> JS
+  function dec(v) {
+    if (v === null || typeof v !== 'object') return v;
+    switch (v[0]) {
+      case 'a': return v[1].map(dec);
+      case 'o':
+        var o = {}, ks = keysOf(v[1]);
+        for (var i = 0; i < ks.length; i++) o[ks[i]] = dec(v[1][ks[i]]);
+        return o;
+      case 'd': return new RealDate(v[1]);
+      case 'n': return Number(v[1]);
+      case 'u': return undefined;
+      case 'h': return wrapper(v);
+    }
+    throw new RealError('gas_emulator: bad value from Python: ' + stringify(v));
+  }
+
+  function wrapper(v) {
+    var w = handles[v[1]];
+    if (w !== undefined) return w;
+    var C = classes[v[2]];
+    if (C === undefined) C = classes[v[2]] = makeClass(v[3], v[4]);
+    w = Object.create(C.prototype);
+    defineProperty(w, HKEY, {value: v[1]});
+    return handles[v[1]] = w;
+  }
+
+  // ---------------------------------------------------------------- service classes
+  function makeClass(name, spec) {
+    var C = function () { throw new TypeError('Illegal constructor'); };
+    defineProperty(C, 'name', {value: name});
+    var proto = C.prototype;
+    spec.m.forEach(function (m) { defineProperty(proto, m, {value: method(m), writable: true}); });
+    keysOf(spec.c).forEach(function (k) { defineProperty(proto, k, {value: dec(spec.c[k]), enumerable: true}); });
+    if (spec.m.indexOf('toString') < 0) {
+      defineProperty(proto, 'toString', {value: function toString() { return name; }, writable: true});
+    }
+    return C;
+  }
+
+  function method(name) {
+    var f = function () {
+      var h = this == null ? undefined : this[HKEY];
+      if (typeof h !== 'number') throw new TypeError('Illegal invocation: ' + name);
+      var n = arguments.length;
+      while (n > 0 && arguments[n - 1] === undefined) n--;
+      var mask = 0, a = new Array(n), r;
+      for (var i = 0; i < n; i++) {
+        var x = arguments[i];
+        if (x !== null && (typeof x === 'object' || typeof x === 'function') && i < 31) {
+          mask |= 1 << i;
+          x = stringify(enc(x, []));
+        }
+        a[i] = x;
+      }
+      switch (n) {
+        case 0: r = call(h, name, mask); break;
+        case 1: r = call(h, name, mask, a[0]); break;
+        case 2: r = call(h, name, mask, a[0], a[1]); break;
+        case 3: r = call(h, name, mask, a[0], a[1], a[2]); break;
+        default: r = call.apply(null, [h, name, mask].concat(a));
+      }
+      if (typeof r === 'string' && r.charCodeAt(0) === 0 && r.length > ML && r.startsWith(MARK)) {
+        if (r.charCodeAt(ML) === 104) return handles[+r.substring(ML + 1)];  // 'h': a known handle
+        return special(parse(r.substring(ML)), f);
+      }
+      return r;
+    };
+    defineProperty(f, 'name', {value: name});
+    return f;
+  }
+
+  function special(v, f) {
+    if (isArray(v) && v[0] === 'e') {
+      var e = new RealError(v[1]);
+      e.name = v[2];
+      RealError.captureStackTrace(e, f);
+      throw e;
+    }
+    if (isArray(v) && v[0] === 't') {
+      for (;;) {}  // the host requested termination: the next interrupt check ends the script
+    }
+    return dec(v);
+  }
+
+  // ---------------------------------------------------------------- Date and Math.random
+  function GasDate(y, m, d, h, mi, s, ms) {
+    if (!new.target) return String(new RealDate(Math.floor(now())));
+    var args = arguments.length === 0 ? [Math.floor(now())] : arguments;
+    return Reflect.construct(RealDate, args, new.target);
+  }
+  GasDate.prototype = RealDate.prototype;
+  defineProperty(RealDate.prototype, 'constructor', {value: GasDate, writable: true, configurable: true});
+  defineProperty(GasDate, 'now', {value: function now_() { return Math.floor(now()); }, writable: true});
+  defineProperty(GasDate.now, 'name', {value: 'now'});
+  GasDate.parse = RealDate.parse;
+  GasDate.UTC = RealDate.UTC;
+  defineProperty(global, 'Date', {value: GasDate, writable: true, configurable: true});
+
+  var s0 = init.seed[0] >>> 0, s1 = init.seed[1] >>> 0, s2 = init.seed[2] >>> 0, s3 = init.seed[3] >>> 0;
+  function next32() {  // xoshiro128** (Blackman and Vigna), seeded from the execution's rng
+    var r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0, t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
+    return r;
+  }
+  function rotl(x, k) { return (x << k) | (x >>> (32 - k)); }
+  defineProperty(Math, 'random', {value: function random() {
+    return ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992;  // 53 bits, like V8
+  }, writable: true, configurable: true});
+
+  // ---------------------------------------------------------------- globals
+  keysOf(init.globals).forEach(function (name) {
+    defineProperty(global, name, {value: dec(init.globals[name]), writable: true, configurable: true});
+  });
+  keysOf(init.notEmulated).forEach(function (name) {
+    var message = init.notEmulated[name];
+    var stub = new Proxy({}, {get: function (t, p) {
+      if (typeof p === 'symbol') return undefined;
+      if (p === 'toString') return function toString() { return name; };
+      var e = new RealError(message);
+      e.name = 'Exception';
+      RealError.captureStackTrace(e, stub);
+      throw e;
+    }});
+    defineProperty(global, name, {value: stub, writable: true, configurable: true});
+  });
+  init.absent.forEach(function (name) { delete global[name]; });
+
+  // ---------------------------------------------------------------- the entry point
+  var builtins = {};
+  Object.getOwnPropertyNames(global).forEach(function (k) { builtins[k] = global[k]; });
+
+  function describe(e) {
+    try {
+      if (e instanceof RealError || (e && typeof e === 'object' && 'stack' in e && 'message' in e)) {
+        return ['err', String(e.message), String(e.name), String(e.stack)];
+      }
+      return ['err', String(e), '', ''];
+    } catch (inner) {
+      return ['err', 'Uncaught exception', '', ''];
+    }
+  }
+
+  function run(name, argsJson) {
+    var fn = global[name];
+    if (typeof fn !== 'function' || (name in builtins && builtins[name] === fn)) return stringify(['nf']);
+    try {
+      var v = fn.apply(undefined, dec(parse(argsJson)));
+      if (v !== null && typeof v === 'object' && typeof v[HKEY] === 'number') return stringify(['h', v[HKEY]]);
+      var text;
+      try { text = stringify(v); } catch (cycle) { text = stringify(String(v)); }
+      return '["ok",' + (text === undefined ? 'null' : text) + ']';
+    } catch (e) {
+      return stringify(describe(e));
+    }
+  }
+  defineProperty(global, '__gasRun', {value: run});
+})(this);

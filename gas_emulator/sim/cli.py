@@ -1,0 +1,193 @@
+"""``gas-emu simulate``, ``explore`` and ``replay``: the simulator on the command line.
+
+Exit status: 0 every check passed, 1 a check failed (the seed and replay command are printed),
+2 usage errors (bad options, a module that does not import, a project that does not load).
+``--json`` prints exactly one JSON document on stdout; progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+
+import click
+from rich.console import Console
+
+from .explore import explore as explore_seeds
+from .explore import parse_seeds, parse_shard, shard_seeds, shrink
+from .faults import parse_faults
+from .latency import PROFILES
+from .report import Report, canonical_trace
+from .runner import simulate as run_simulation
+from .workload import Workload, WorkloadError, parse_args_json
+
+
+def workload_options(fn):
+    """The options that describe a workload (shared by the three commands)."""
+    options = [
+        click.option("--root", type=click.Path(file_okay=False), help="JavaScript project directory."),
+        click.option("--python", "python_ref", metavar="MODULE",
+                     help="Python module (package.module, path/to/file.py) or module:function."),
+        click.option("--function", "function", required=True, help="Function each execution runs."),
+        click.option("--args", "args_json", metavar="JSON_ARRAY", help="Arguments, a JSON array."),
+        click.option("--executions", "-n", type=click.IntRange(min=1), default=1, show_default=True),
+        click.option("--users", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Distinct users, assigned round-robin."),
+        click.option("--rate", type=click.FloatRange(min=0, min_open=True),
+                     help="Poisson arrivals per virtual second (default: all at once)."),
+        click.option("--latency", type=click.Choice(PROFILES), default="gas", show_default=True),
+        click.option("--faults", default="none", show_default=True,
+                     help="none, all, or site=probability,... (cache_evict, transient, lock_ops, "
+                          "lock_slow, kill)."),
+        click.option("--check", "checks", multiple=True,
+                     help="unique, no-errors or package.module:function (repeatable)."),
+        click.option("--json", "as_json", is_flag=True, help="Print one JSON document."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def usage_errors(fn):
+    """Workload problems become click usage errors (exit status 2)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except WorkloadError as err:
+            raise click.UsageError(str(err)) from None
+    return wrapper
+
+
+def build_workload(root, python_ref, function, args_json, executions, users, rate) -> Workload:
+    return Workload(function=function, args=parse_args_json(args_json), executions=executions,
+                    users=users, rate=rate, python=python_ref, root=root)
+
+
+def _options(latency: str, faults: str, checks) -> dict:
+    try:
+        parse_faults(faults)  # validate before any run
+    except ValueError as err:
+        raise WorkloadError(f"--faults: {err}") from None
+    return {"latency": latency, "faults": faults, "checks": list(checks)}
+
+
+def _emit(report: Report, as_json: bool, *, include_trace: bool = False) -> None:
+    if as_json:
+        click.echo(json.dumps(report.to_dict(include_trace=include_trace), default=str))
+    else:
+        from .render import render
+
+        render(report, Console(highlight=False))
+
+
+@click.command()
+@workload_options
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--report", "report_dir", type=click.Path(file_okay=False),
+              help="Write report.html (timeline) and report.json into this directory.")
+@click.option("--stress", type=click.Choice(["threads", "processes"]),
+              help="Real-time stress mode on real threads or processes (no trace hash).")
+@click.option("--store", "store_path", type=click.Path(dir_okay=False),
+              help="SQLite file shared by --stress processes (default: a temporary file).")
+@usage_errors
+def simulate(root, python_ref, function, args_json, executions, users, rate, latency, faults, checks,
+             as_json, seed, report_dir, stress, store_path) -> None:
+    """Simulate N simultaneous executions of one function under one seed.
+
+    Example: gas-emu simulate --root gas_src --function nextId --args '["BDL"]' -n 50 --users 5
+    --check unique --seed 7
+    """
+    workload = build_workload(root, python_ref, function, args_json, executions, users, rate)
+    options = _options(latency, faults, checks)
+    if stress:
+        from .stress import run_stress
+
+        report = run_stress(workload, mode=stress, seed=seed, store_path=store_path, **options)
+    else:
+        report = run_simulation(workload, seed=seed, **options)
+    if report_dir:
+        from .html import write_html
+
+        path = write_html(report, report_dir)
+        click.echo(f"report written to {path}", err=True)
+    _emit(report, as_json)
+    sys.exit(0 if report.ok else 1)
+
+
+@click.command()
+@workload_options
+@click.option("--seeds", required=True, metavar="A:B", help="Seed range, half-open (0:100 = 0..99).")
+@click.option("--shard", metavar="I/N", help="Run only shard I of N (1-based) of the seed range.")
+@click.option("--all", "collect_all", is_flag=True, help="Collect every failing seed, not just the first.")
+@click.option("--shrink", "do_shrink", is_flag=True, help="Shrink the first failure to fewer executions.")
+@usage_errors
+def explore(root, python_ref, function, args_json, executions, users, rate, latency, faults, checks,
+            as_json, seeds, shard, collect_all, do_shrink) -> None:
+    """Run a range of seeds; stop at the first failing one (or collect them all with --all).
+
+    Example: gas-emu explore --python myproj.ids --function next_id -n 50 --seeds 0:1000
+    --shard 1/4 --check unique
+    """
+    workload = build_workload(root, python_ref, function, args_json, executions, users, rate)
+    options = _options(latency, faults, checks)
+    selected = shard_seeds(parse_seeds(seeds), *parse_shard(shard))
+    result = _explore_with_progress(workload, selected, not collect_all, options, as_json)
+    doc = {"seeds": f"{selected.start}:{selected.stop}" if selected.step == 1 else list(selected),
+           "shard": shard or "1/1", "seeds_run": result.seeds_run, "ok": result.ok,
+           "failures": [{"seed": r.seed, "trace_hash": r.trace_hash, "replay_command": r.replay_command,
+                         "failed_checks": [c.to_dict() for c in r.failed_checks]}
+                        for r in result.failures]}
+    if do_shrink and result.failures:
+        small, report = shrink(workload, result.failures[0].seed, **options)
+        doc["shrunk"] = {"executions": small.executions, "users": small.users,
+                         "replay_command": report.replay_command}
+    _emit_exploration(doc, as_json)
+    sys.exit(0 if result.ok else 1)
+
+
+def _explore_with_progress(workload, seeds, stop_at_first, options, quiet):
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    with Progress(console=console, disable=quiet or not console.is_terminal) as bar:
+        task = bar.add_task("seeds", total=len(seeds))
+        return explore_seeds(workload, seeds, stop_at_first=stop_at_first,
+                             progress=lambda seed, report: bar.advance(task), **options)
+
+
+def _emit_exploration(doc: dict, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(doc))
+        return
+    click.echo(f"{doc['seeds_run']} seeds run (shard {doc['shard']}): "
+               f"{'all passed' if doc['ok'] else str(len(doc['failures'])) + ' failing'}")
+    for failure in doc["failures"]:
+        messages = "; ".join(f"{c['name']}: {c['message']}" for c in failure["failed_checks"])
+        click.echo(f"seed {failure['seed']} fails ({messages})")
+        click.echo(f"  replay: {failure['replay_command']}")
+    if "shrunk" in doc:
+        click.echo(f"shrunk to {doc['shrunk']['executions']} executions: {doc['shrunk']['replay_command']}")
+
+
+@click.command()
+@workload_options
+@click.option("--seed", type=int, required=True)
+@usage_errors
+def replay(root, python_ref, function, args_json, executions, users, rate, latency, faults, checks,
+           as_json, seed) -> None:
+    """Rerun one seed and print its trace (one JSON array per service call) and its hash.
+
+    Example: gas-emu replay --python myproj.ids --function next_id -n 50 --seed 7 --check unique
+    """
+    workload = build_workload(root, python_ref, function, args_json, executions, users, rate)
+    report = run_simulation(workload, seed=seed, **_options(latency, faults, checks))
+    if as_json:
+        _emit(report, True, include_trace=True)
+    else:
+        click.echo(canonical_trace(report.trace), nl=False)
+        for check in report.checks:
+            click.echo(f"check {check.name}: {'ok' if check.ok else 'FAILED'} {check.message}".rstrip())
+        click.echo(f"trace hash {report.trace_hash} ({len(report.trace)} service calls)")
+    sys.exit(0 if report.ok else 1)

@@ -1,0 +1,178 @@
+"""Run a workload under the deterministic simulator and get a :class:`Report` back.
+
+This is the API other code builds on (the CLI, the gasctl gate, the pytest fixture, IdService's
+proofs)::
+
+    from gas_emulator.sim.runner import simulate
+    from gas_emulator.sim.workload import Workload
+
+    wl = Workload(function="nextId", args=("BDL",), executions=50, users=5, root="gas_src")   # JS
+    wl = Workload(function="next_id", python="myproj.ids", executions=50)   # def next_id(ex, *args)
+    wl = Workload(function="next_id", callable=next_id, executions=50)      # a function object
+    report = simulate(wl, seed=7, latency="gas", faults="all", checks=["unique", my_invariant])
+    report.ok, report.failed_checks, report.trace_hash, report.replay_command
+    for rec in report.executions: rec.name, rec.user, rec.result, rec.error, rec.start_ms, rec.end_ms
+    report.trace      # [[execution name, virtual ms since start, op, key, outcome], ...]
+    report.to_dict()  # the --json document
+
+``latency`` is ``"gas"``, ``"zero"`` or any object with ``draw(op, rng) -> ms``; ``faults`` is
+``"none"``, ``"all"``, ``"site=p,..."`` or a {site: p} mapping (see ``faults.py``); ``checks`` are
+``"unique"``, ``"no-errors"``, ``"module:function"`` or callables over the report (``checks.py``).
+``settings`` / ``store`` are passed to the Emulator (a fresh MemoryStore by default); ``setup``,
+when given, is called with the Emulator before any execution (to seed state). ``use_greenlets``
+overrides the actor kind (default: greenlets for Python, threads for JavaScript; the trace is the
+same either way).
+
+One seed fixes everything: arrivals, tie-breaks, latencies, each execution's RNG (``Math.random``,
+``getUuid``), and every fault decision. Python workloads run on greenlets, JavaScript ones on
+threads (V8 needs a real stack); exactly one execution runs at a time either way.
+"""
+
+from __future__ import annotations
+
+import random
+import shlex
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+
+from ..clock import VirtualClock
+from ..emulator import Emulator
+from ..errors import GasError
+from ..kernel import SimulationDeadlock
+from ..settings import Settings
+from ..store.base import Store
+from .checks import Check, run_checks
+from .faults import make_faults, parse_faults
+from .latency import LatencyModel, make_latency
+from .recorder import Recorder, RecordingLockTable
+from .report import ExecutionRecord, Report, jsonable
+from .timeline import build_timelines
+from .workload import Workload
+
+#: The error recorded for executions that were still blocked when nothing else could run.
+DEADLOCK_MESSAGE = "Simulation deadlock: blocked forever with nothing left to wake it"
+
+
+def simulate(workload: Workload, *, seed: int = 0, latency: str | LatencyModel = "gas",
+             faults: str | Mapping[str, float] | None = "none", checks: Iterable[str | Check] = (),
+             settings: Settings | None = None, store: Store | None = None,
+             setup: Callable[[Emulator], None] | None = None,
+             use_greenlets: bool | None = None) -> Report:
+    """Run ``workload`` once under ``seed``; see the module docstring."""
+    checks = list(checks)
+    model = make_latency(latency) if isinstance(latency, str) else latency
+    clock = VirtualClock()
+    recorder = Recorder(clock, make_faults(faults, seed), model)
+    if use_greenlets is None:
+        use_greenlets = not workload.is_javascript
+    emu = Emulator(store=store, clock=clock, settings=settings, seed=seed, latency=recorder,
+                   faults=recorder, deterministic=True, use_greenlets=use_greenlets, trace=True)
+    emu.locks = RecordingLockTable(emu)
+    if setup is not None:
+        setup(emu)
+    records, wall_s = _run(emu, workload, seed)
+    report = _report(emu, recorder, workload, records, wall_s, seed, model, faults)
+    report.replay_command = replay_command(workload, seed, model.name, faults, checks)
+    report.checks = run_checks(report, checks)
+    return report
+
+
+def _run(emu: Emulator, workload: Workload, seed: int) -> tuple[list[ExecutionRecord], float]:
+    origin = emu.start_ms
+    arrivals = workload.arrivals(random.Random(f"arrivals-{seed}"))
+    records = [ExecutionRecord(i, f"e{i + 1:04d}", workload.user_for(i), arrivals[i])
+               for i in range(workload.executions)]
+    if workload.is_javascript:
+        project = workload.load_project()
+        make = lambda rec: _js_actor(emu, project, workload, rec, origin)  # noqa: E731
+    else:
+        fn = workload.load_python()
+        make = lambda rec: _py_actor(emu, fn, workload, rec, origin)  # noqa: E731
+    actors = [emu.kernel.spawn(rec.name, make(rec), origin + rec.arrival_ms) for rec in records]
+    started = time.perf_counter()
+    try:
+        emu.kernel.run()
+    except SimulationDeadlock:
+        for rec in records:
+            if rec.end_ms is None:
+                rec.error, rec.error_type = DEADLOCK_MESSAGE, "SimulationDeadlock"
+    wall_s = time.perf_counter() - started
+    for actor in actors:  # an interrupt inside an execution must not be swallowed
+        if actor.error is not None and not isinstance(actor.error, Exception):
+            raise actor.error
+    return records, wall_s
+
+
+def _py_actor(emu: Emulator, fn: Callable, workload: Workload, rec: ExecutionRecord, origin: float):
+    def run() -> None:
+        rec.start_ms = round(emu.clock.now_ms() - origin, 3)
+        try:
+            with emu.execution(user=rec.user, name=rec.name) as ex:
+                rec.result = jsonable(fn(ex, *workload.args))
+        except GasError as err:
+            rec.error, rec.error_type = str(err), type(err).__name__
+        except Exception as err:  # noqa: BLE001 - a workload bug is that execution's error
+            rec.error, rec.error_type = f"{type(err).__name__}: {err}", type(err).__name__
+        finally:
+            rec.end_ms = round(emu.clock.now_ms() - origin, 3)
+    return run
+
+
+def _js_actor(emu: Emulator, project, workload: Workload, rec: ExecutionRecord, origin: float):
+    from ..runtime import run_function
+
+    def run() -> None:
+        rec.start_ms = round(emu.clock.now_ms() - origin, 3)
+        try:
+            outcome = run_function(emu, project, workload.function, workload.args, user=rec.user)
+            rec.result = jsonable(outcome.result)
+            if outcome.error is not None:
+                rec.error, rec.error_type = outcome.error.message, outcome.error.error_type
+        except Exception as err:  # noqa: BLE001 - a host failure is that execution's error
+            rec.error, rec.error_type = f"{type(err).__name__}: {err}", type(err).__name__
+        finally:
+            rec.end_ms = round(emu.clock.now_ms() - origin, 3)
+    return run
+
+
+def _report(emu: Emulator, recorder: Recorder, workload: Workload, records: list[ExecutionRecord],
+            wall_s: float, seed: int, model: LatencyModel, faults) -> Report:
+    names = recorder.names
+    trace = [[names.get(e[0], str(e[0])), e[1], e[2], e[3], e[4]] for e in emu.trace]
+    ends = {rec.name: emu.start_ms + rec.end_ms for rec in records if rec.end_ms is not None}
+    timelines = build_timelines(recorder.spans, trace, emu.locks.handoffs, ends, emu.start_ms)
+    calls = Counter(entry[0] for entry in trace)
+    for rec in records:
+        rec.service_calls = calls.get(rec.name, 0)
+        tl = timelines.get(rec.name)
+        rec.lock_wait_ms = tl.wait_ms if tl else 0.0
+    stats = dict(emu.locks.stats)
+    stats["wait_ms"] = round(stats.get("wait_ms", 0.0), 3)
+    stats["max_wait_ms"] = round(max((r.lock_wait_ms for r in records), default=0.0), 3)
+    users = sorted({rec.user for rec in records})
+    plan = recorder.faults
+    return Report(
+        seed=seed, latency=model.name, faults=faults_text(faults), executions=records, trace=trace,
+        lock_stats=stats, quota_by_user={u: emu.quotas.usage(u) for u in users},
+        faults_fired=dict(sorted(getattr(plan, "fired", {}).items())), wall_s=wall_s,
+        timeline=timelines)
+
+
+def faults_text(faults: str | Mapping[str, float] | None) -> str:
+    probabilities = parse_faults(faults)
+    if not probabilities:
+        return "none"
+    if isinstance(faults, str) and faults.strip() == "all":
+        return "all"
+    return ",".join(f"{site}={p:g}" for site, p in probabilities.items())
+
+
+def replay_command(workload: Workload, seed: int, latency: str, faults, checks: Iterable) -> str:
+    """The exact ``gas-emu replay`` command line that reruns this seed."""
+    parts = ["gas-emu", "replay", *workload.command_args(), "--seed", str(seed),
+             "--latency", latency, "--faults", faults_text(faults)]
+    for check in checks:
+        name = check if isinstance(check, str) else f"{check.__module__}:{check.__qualname__}"
+        parts += ["--check", name]
+    return shlex.join(parts)

@@ -1,0 +1,339 @@
+"""SQLite store: one file, persistent between runs, shared by several processes on one machine.
+
+The same semantics as ``MemoryStore`` (the ``Store`` protocol in ``base.py``), on one SQLite file in
+WAL mode. Every call is one transaction: writers take ``BEGIN IMMEDIATE`` (so a read-modify-write
+never races another process), wait up to the busy timeout for the write lock, and roll back
+completely when anything raises. Each thread gets its own connection (and a forked child opens new
+ones). Cross-process locks (LockService in real-clock mode) hold a lease: a lock whose owner process
+died is taken over once its lease runs out, or at once when the owner's PID is gone on this host.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+#: A lock is never held longer than one execution (6-minute cap, spec 5) plus a margin.
+DEFAULT_LOCK_LEASE_MS = 390_000
+DEFAULT_BUSY_TIMEOUT_MS = 30_000
+_HOST = socket.gethostname()
+_CHUNK = 500  # keys per IN (...) query: well under SQLite's variable limit
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS props (ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                                  PRIMARY KEY (ns, key));
+CREATE TABLE IF NOT EXISTS cache (id INTEGER PRIMARY KEY, ns TEXT NOT NULL, key TEXT NOT NULL,
+                                  value TEXT NOT NULL, expires_at_ms REAL NOT NULL, UNIQUE (ns, key));
+CREATE INDEX IF NOT EXISTS cache_by_age ON cache (ns, id);
+CREATE TABLE IF NOT EXISTS quota (user TEXT NOT NULL, quota TEXT NOT NULL, start_ms REAL NOT NULL,
+                                  used INTEGER NOT NULL, PRIMARY KEY (user, quota)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS locks (name TEXT PRIMARY KEY, owner TEXT NOT NULL, pid INTEGER NOT NULL,
+                                  host TEXT NOT NULL, lease_until REAL NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS docs (ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                                 PRIMARY KEY (ns, key)) WITHOUT ROWID;
+"""
+_TABLES = ("props", "cache", "quota", "locks", "docs")
+
+
+class SqliteStore:
+    shared_between_processes = True
+
+    def __init__(self, path: str | os.PathLike, *, busy_timeout_ms: float = DEFAULT_BUSY_TIMEOUT_MS,
+                 lock_lease_ms: float = DEFAULT_LOCK_LEASE_MS) -> None:
+        self.path = str(Path(path))
+        self.busy_timeout_ms = busy_timeout_ms
+        self.lock_lease_ms = lock_lease_ms
+        self._local = threading.local()
+        self._all_conns: list[sqlite3.Connection] = []
+        self._conns_mutex = threading.Lock()
+        self._init_schema()
+
+    def __getstate__(self) -> dict:  # picklable: a child process opens its own connections
+        return {"path": self.path, "busy_timeout_ms": self.busy_timeout_ms,
+                "lock_lease_ms": self.lock_lease_ms}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["path"], busy_timeout_ms=state["busy_timeout_ms"],
+                      lock_lease_ms=state["lock_lease_ms"])
+
+    def __repr__(self) -> str:
+        return f"SqliteStore({self.path!r})"
+
+    # ------------------------------------------------------------------ connections
+    def _init_schema(self) -> None:
+        conn = self._conn()
+        deadline = time.monotonic() + self.busy_timeout_ms / 1000.0
+        while True:  # switching to WAL can report "locked" while another process creates the file
+            try:
+                if conn.execute("PRAGMA journal_mode=WAL").fetchone()[0].lower() != "wal":
+                    raise sqlite3.OperationalError(f"{self.path}: WAL mode unavailable")
+                conn.executescript(_SCHEMA)
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
+    def _conn(self) -> sqlite3.Connection:
+        local = self._local
+        conn = getattr(local, "conn", None)
+        if conn is not None and local.pid == os.getpid():
+            return conn
+        conn = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000.0, isolation_level=None,
+                               check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
+        conn.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, never corrupt
+        local.conn, local.pid, local.depth = conn, os.getpid(), 0
+        with self._conns_mutex:
+            self._all_conns.append(conn)
+        return conn
+
+    def close(self) -> None:
+        """Close every connection this object opened (later calls reopen them)."""
+        with self._conns_mutex:
+            conns, self._all_conns = self._all_conns, []
+        for conn in conns:
+            conn.close()
+        self._local = threading.local()
+
+    @contextmanager
+    def _txn(self, write: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction (nested calls join the outer one); rolled back when anything raises."""
+        conn = self._conn()
+        local = self._local
+        if local.depth:
+            local.depth += 1
+            try:
+                yield conn
+            finally:
+                local.depth -= 1
+            return
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        local.depth = 1
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            local.depth = 0
+
+    def reset(self) -> None:
+        with self._txn() as db:
+            for table in _TABLES:
+                db.execute(f"DELETE FROM {table}")
+
+    # ------------------------------------------------------------------ properties
+    def props_get(self, ns: str, key: str) -> str | None:
+        row = self._conn().execute("SELECT value FROM props WHERE ns=? AND key=?", (ns, key)).fetchone()
+        return None if row is None else row[0]
+
+    def props_all(self, ns: str) -> dict[str, str]:
+        rows = self._conn().execute("SELECT key, value FROM props WHERE ns=? ORDER BY rowid", (ns,))
+        return dict(rows.fetchall())
+
+    def props_update(self, ns: str, updates: Mapping[str, str], deletes: Iterable[str] = (), *,
+                     delete_all_others: bool = False,
+                     validate: Callable[[dict[str, str]], None] | None = None) -> None:
+        deletes = tuple(deletes)
+        with self._txn() as db:
+            if validate is not None:
+                new = {} if delete_all_others else self.props_all(ns)
+                for key in deletes:
+                    new.pop(key, None)
+                new.update(updates)
+                validate(new)  # raises -> rolled back, nothing changed
+            if delete_all_others:
+                db.execute("DELETE FROM props WHERE ns=?", (ns,))
+            else:
+                db.executemany("DELETE FROM props WHERE ns=? AND key=?", [(ns, k) for k in deletes])
+            db.executemany(
+                "INSERT INTO props (ns, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (ns, key) DO UPDATE SET value=excluded.value",
+                [(ns, k, v) for k, v in updates.items()])
+
+    # ------------------------------------------------------------------ cache
+    def cache_get_many(self, ns: str, keys: Iterable[str], now_ms: float) -> dict[str, str]:
+        keys = list(dict.fromkeys(keys))
+        found: dict[str, str] = {}
+        expired: list[str] = []
+        with self._txn(write=False) as db:  # one snapshot for every key
+            for start in range(0, len(keys), _CHUNK):
+                chunk = keys[start:start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute("SELECT key, value, expires_at_ms FROM cache "
+                                  f"WHERE ns=? AND key IN ({marks})", (ns, *chunk))
+                for key, value, expires in rows:
+                    if expires <= now_ms:
+                        expired.append(key)
+                    else:
+                        found[key] = value
+        if expired:  # conditional: a key put again meanwhile has a later expiry and stays
+            with self._txn() as db:
+                db.executemany("DELETE FROM cache WHERE ns=? AND key=? AND expires_at_ms<=?",
+                               [(ns, k, now_ms) for k in expired])
+        return {k: found[k] for k in keys if k in found}
+
+    def cache_put_many(self, ns: str, items: Mapping[str, str], expires_at_ms: float, now_ms: float,
+                       *, max_items: int, keep_after_evict: int) -> int:
+        with self._txn() as db:
+            for key, value in items.items():
+                # delete then insert: a replaced key counts as newly created (FIFO by creation, spec 3.2)
+                db.execute("DELETE FROM cache WHERE ns=? AND key=?", (ns, key))
+                db.execute("INSERT INTO cache (ns, key, value, expires_at_ms) VALUES (?, ?, ?, ?)",
+                           (ns, key, value, expires_at_ms))
+            if self._cache_count(db, ns) <= max_items:
+                return 0
+            self._drop_expired(db, ns, now_ms)
+            count = self._cache_count(db, ns)
+            if count <= max_items:
+                return 0
+            return self._evict_oldest(db, ns, count - keep_after_evict)
+
+    def cache_remove_many(self, ns: str, keys: Iterable[str]) -> None:
+        with self._txn() as db:
+            db.executemany("DELETE FROM cache WHERE ns=? AND key=?", [(ns, k) for k in keys])
+
+    def cache_evict_oldest(self, ns: str, fraction: float, now_ms: float) -> int:
+        with self._txn() as db:
+            self._drop_expired(db, ns, now_ms)
+            return self._evict_oldest(db, ns, int(self._cache_count(db, ns) * fraction))
+
+    def cache_size(self, ns: str, now_ms: float) -> int:
+        with self._txn() as db:
+            self._drop_expired(db, ns, now_ms)
+            return self._cache_count(db, ns)
+
+    @staticmethod
+    def _cache_count(db: sqlite3.Connection, ns: str) -> int:
+        return db.execute("SELECT COUNT(*) FROM cache WHERE ns=?", (ns,)).fetchone()[0]
+
+    @staticmethod
+    def _drop_expired(db: sqlite3.Connection, ns: str, now_ms: float) -> None:
+        db.execute("DELETE FROM cache WHERE ns=? AND expires_at_ms<=?", (ns, now_ms))
+
+    @staticmethod
+    def _evict_oldest(db: sqlite3.Connection, ns: str, count: int) -> int:
+        if count <= 0:
+            return 0
+        cur = db.execute("DELETE FROM cache WHERE id IN "
+                         "(SELECT id FROM cache WHERE ns=? ORDER BY id LIMIT ?)", (ns, count))
+        return cur.rowcount
+
+    # ------------------------------------------------------------------ quotas
+    def quota_charge(self, user: str, quota: str, cost: int, limit: int, now_ms: float,
+                     window_ms: float) -> int | None:
+        with self._txn() as db:
+            row = db.execute("SELECT start_ms, used FROM quota WHERE user=? AND quota=?",
+                             (user, quota)).fetchone()
+            start, used = row if row is not None else (now_ms, 0)
+            if now_ms - start >= window_ms:  # spec 5: resets 24 h after the first request
+                start, used = now_ms, 0
+            if used + cost > limit:
+                return None
+            db.execute("INSERT INTO quota (user, quota, start_ms, used) VALUES (?, ?, ?, ?) ON CONFLICT "
+                       "(user, quota) DO UPDATE SET start_ms=excluded.start_ms, used=excluded.used",
+                       (user, quota, start, used + cost))
+            return used + cost
+
+    def quota_usage(self, user: str, quota: str, now_ms: float, window_ms: float) -> int:
+        row = self._conn().execute("SELECT start_ms, used FROM quota WHERE user=? AND quota=?",
+                                   (user, quota)).fetchone()
+        if row is None or now_ms - row[0] >= window_ms:
+            return 0
+        return row[1]
+
+    # ------------------------------------------------------------------ cross-process locks
+    def lock_try_acquire(self, name: str, owner: str) -> bool:
+        now = time.time()
+        row = self._conn().execute("SELECT owner, pid, host, lease_until FROM locks WHERE name=?",
+                                   (name,)).fetchone()
+        if row is not None and row[0] != owner and not _stale(row, now):
+            return False  # cheap refusal without taking the write lock (waiters poll this)
+        with self._txn() as db:
+            row = db.execute("SELECT owner, pid, host, lease_until FROM locks WHERE name=?",
+                             (name,)).fetchone()
+            if row is not None and row[0] != owner and not _stale(row, now):
+                return False
+            db.execute("INSERT OR REPLACE INTO locks (name, owner, pid, host, lease_until) "
+                       "VALUES (?, ?, ?, ?, ?)",
+                       (name, owner, os.getpid(), _HOST, now + self.lock_lease_ms / 1000.0))
+            return True
+
+    def lock_release(self, name: str, owner: str) -> None:
+        with self._txn() as db:
+            db.execute("DELETE FROM locks WHERE name=? AND owner=?", (name, owner))
+
+    def lock_release_all(self, owner: str) -> None:
+        with self._txn() as db:
+            db.execute("DELETE FROM locks WHERE owner=?", (owner,))
+
+    # ------------------------------------------------------------------ documents
+    def doc_get(self, ns: str, key: str) -> str | None:
+        return _SqliteTxn(self._conn()).get(ns, key)
+
+    def doc_put(self, ns: str, key: str, value: str) -> None:
+        with self._txn() as db:
+            _SqliteTxn(db).put(ns, key, value)
+
+    def doc_delete(self, ns: str, key: str) -> None:
+        with self._txn() as db:
+            _SqliteTxn(db).delete(ns, key)
+
+    def doc_keys(self, ns: str) -> list[str]:
+        return _SqliteTxn(self._conn()).keys(ns)
+
+    def doc_transaction(self, fn: Callable[[_SqliteTxn], object]) -> object:
+        with self._txn() as db:
+            return fn(_SqliteTxn(db))  # raises -> rolled back
+
+
+class _SqliteTxn:
+    """The DocTxn view: statements on the connection inside the caller's transaction."""
+
+    __slots__ = ("_db",)
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def get(self, ns: str, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM docs WHERE ns=? AND key=?", (ns, key)).fetchone()
+        return None if row is None else row[0]
+
+    def put(self, ns: str, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO docs (ns, key, value) VALUES (?, ?, ?)", (ns, key, value))
+
+    def delete(self, ns: str, key: str) -> None:
+        self._db.execute("DELETE FROM docs WHERE ns=? AND key=?", (ns, key))
+
+    def keys(self, ns: str) -> list[str]:
+        # BINARY collation orders UTF-8 bytes, which is code-point order: the same as sorted()
+        return [k for (k,) in self._db.execute("SELECT key FROM docs WHERE ns=? ORDER BY key", (ns,))]
+
+
+def _stale(row: tuple, now: float) -> bool:
+    """A lock whose lease ran out, or whose owner process on this host no longer exists."""
+    _, pid, host, lease_until = row
+    if lease_until <= now:
+        return True
+    return host == _HOST and not _pid_alive(pid)
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # no cheap check: rely on the lease
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,32 @@
+"""Real-time stress mode on real threads and on processes over one SQLite store."""
+
+from __future__ import annotations
+
+import pytest
+from sim_helpers import py_workload
+
+from gas_emulator.sim.stress import run_stress
+from gas_emulator.sim.workload import Workload, WorkloadError
+
+
+def test_threads_mode_runs_every_execution_and_the_lock_keeps_ids_unique():
+    report = run_stress(py_workload("counter_with_lock", executions=30, users=3), mode="threads",
+                        checks=["unique", "no-errors"])
+    assert report.ok, report.failed_checks
+    assert sorted(report.results()) == list(range(1, 31))
+    assert report.to_dict()["trace_hash"] is None
+    assert report.mode == "stress-threads"
+
+
+def test_processes_mode_shares_one_sqlite_store(tmp_path):
+    report = run_stress(py_workload("counter_with_lock", executions=12, users=2), mode="processes",
+                        store_path=str(tmp_path / "s.sqlite"), checks=["unique", "no-errors"])
+    assert report.ok, report.failed_checks
+    assert sorted(report.results()) == list(range(1, 13))
+    assert report.quota_by_user == {"user1@example.com": 12, "user2@example.com": 12}
+
+
+def test_processes_mode_needs_a_named_workload():
+    wl = Workload(function="f", callable=lambda ex: 1)
+    with pytest.raises(WorkloadError, match="--stress processes needs a workload by name"):
+        run_stress(wl, mode="processes")

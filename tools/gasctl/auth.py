@@ -1,0 +1,262 @@
+"""Credentials: clasp's ``~/.clasprc.json`` (v3, v2 and 1.x formats), other files, ADC, and login/logout.
+
+Order (issue 7): ``--credentials FILE``, then clasp's credentials file (``clasp_config_auth`` or
+``~/.clasprc.json``; ``--user`` picks the named entry), then Application Default Credentials.
+Formats (spec §1.4 "Credentials file", §3.3): clasp v3 ``{"tokens": {user: {...}}}``; clasp v2
+``{"token": {...}, "oauth2ClientSettings": {...}}`` (user ``default`` only); clasp 1.x flat
+``{access_token, refresh_token, ...}`` (user ``default`` only); Google ``authorized_user`` and
+``service_account`` files; and ``{"type": "access_token", "access_token": "..."}`` (a bare short-lived
+token, never refreshed: for CI and for tests against the fake API). No token is ever printed or logged;
+files are written 0600. google-auth is imported lazily (``gasctl --help`` must stay fast).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gasctl.errors import GasctlError
+
+# clasp's built-in public OAuth client id (spec §1.4); used without a secret as a PKCE public client.
+BUILTIN_CLIENT_ID = "1072944905499-vm2v2i5dvn0a0d2o4ca36i1vge8cvbn0.apps.googleusercontent.com"
+TOKEN_URI = "https://oauth2.googleapis.com/token"
+_G = "https://www.googleapis.com/auth/"
+# Narrowed API scopes suffice for content/versions/deployments (spec §3.3).
+API_SCOPES = [_G + "script.projects", _G + "script.deployments", _G + "script.webapp.deploy"]
+LOGIN_SCOPES = [*API_SCOPES, _G + "userinfo.email", "openid"]
+DEFAULT_USER = "default"
+_LEGACY_KEYS = ("token", "oauth2ClientSettings", "isLocalCreds", "access_token", "refresh_token",
+                "scope", "token_type", "exprity_date", "expiry_date", "id_token")
+
+
+@dataclass
+class CredentialSource:
+    """Where credentials came from (safe to print: never holds a token)."""
+
+    kind: str  # "file" | "clasprc" | "adc"
+    format: str
+    path: str | None = None
+    user: str | None = None
+    client_id: str | None = None
+    email: str | None = None
+    fields: dict = field(default_factory=dict, repr=False)
+
+    def describe(self) -> dict:
+        client_type = None
+        if self.client_id:
+            client_type = "google-provided" if self.client_id == BUILTIN_CLIENT_ID else "user-provided"
+        return {"source": self.kind, "format": self.format, "path": self.path, "user": self.user,
+                "clientId": self.client_id, "clientType": client_type, "email": self.email}
+
+
+def clasprc_path(env: Mapping[str, str] | None = None) -> Path:
+    """clasp's credentials file: ``clasp_config_auth`` (file or folder, spec §1.1) or ``~/.clasprc.json``."""
+    env = os.environ if env is None else env
+    configured = env.get("clasp_config_auth")
+    if configured:
+        path = Path(configured).expanduser()
+        return path / ".clasprc.json" if path.is_dir() else path
+    return Path(env.get("HOME") or Path.home()) / ".clasprc.json"
+
+
+def write_private_json(path: Path, data: Any) -> None:
+    """Write JSON atomically with mode 0600 (clasp v3 writes its credentials file 0600, spec §1.4)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2)
+            handle.write("\n")
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise GasctlError(f"{path}: credentials file not found") from None
+    except (OSError, json.JSONDecodeError) as err:
+        raise GasctlError(f"{path}: not a readable JSON credentials file ({type(err).__name__})") from None
+    if not isinstance(data, dict):
+        raise GasctlError(f"{path}: credentials file must contain a JSON object")
+    return data
+
+
+def _email_from_id_token(id_token: str | None) -> str | None:
+    """The email claim of an OpenID token, decoded locally without a network call (display only)."""
+    if not id_token or id_token.count(".") != 2:
+        return None
+    payload = id_token.split(".")[1]
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (ValueError, json.JSONDecodeError):
+        return None
+    return claims.get("email") if isinstance(claims, dict) else None
+
+
+def _only_default(path: Path, user: str, fmt: str) -> None:
+    if user != DEFAULT_USER:  # clasp reads the legacy formats for the default user only (spec §1.4)
+        raise GasctlError(f'{path}: the {fmt} credentials format has no entry for user "{user}"')
+
+
+def _token_fields(path: Path, data: dict, user: str) -> tuple[str, dict]:
+    """Normalise one of the known formats to (format, fields with clasp-style key names)."""
+    if isinstance(data.get("tokens"), dict):
+        entry = data["tokens"].get(user)
+        if not isinstance(entry, dict):
+            users = ", ".join(sorted(data["tokens"])) or "none"
+            raise GasctlError(f'{path}: no credentials for user "{user}" (users in this file: {users})')
+        return "clasp-v3", dict(entry)
+    if isinstance(data.get("token"), dict):
+        _only_default(path, user, "clasp v2")
+        settings = data.get("oauth2ClientSettings") or {}
+        return "clasp-v2", {**data["token"], "client_id": settings.get("clientId"),
+                            "client_secret": settings.get("clientSecret")}
+    if data.get("type") in ("authorized_user", "service_account", "access_token"):
+        return data["type"], dict(data)
+    if "access_token" in data or "refresh_token" in data:
+        _only_default(path, user, "clasp 1.x")
+        return "clasp-1.x", {**data, "client_id": BUILTIN_CLIENT_ID,
+                             "expiry_date": data.get("expiry_date", data.get("exprity_date"))}
+    raise GasctlError(f"{path}: unrecognised credentials format (expected clasp's .clasprc.json, an "
+                      "authorized_user or service_account file, or an access_token file)")
+
+
+def read_credentials_file(path: Path, user: str, kind: str = "file") -> CredentialSource:
+    """Parse a credentials file into a ``CredentialSource`` (no network, no token in any message)."""
+    fmt, fields = _token_fields(path, _read_json(path), user)
+    client_id = fields.get("client_id") or fields.get("clientId")
+    email = fields.get("client_email") or _email_from_id_token(fields.get("id_token"))
+    return CredentialSource(kind=kind, format=fmt, path=str(path), user=user, client_id=client_id,
+                            email=email, fields=fields)
+
+
+def _expiry(fields: dict) -> dt.datetime | None:
+    if fields.get("expiry_date"):  # clasp: ms since the epoch; google-auth wants naive UTC (spec §3.3)
+        stamp = dt.datetime.fromtimestamp(int(fields["expiry_date"]) / 1000, tz=dt.UTC)
+        return stamp.replace(tzinfo=None)
+    if fields.get("expiry"):
+        return dt.datetime.fromisoformat(str(fields["expiry"]).rstrip("Z")).replace(tzinfo=None)
+    return None
+
+
+def build_credentials(source: CredentialSource):
+    """google-auth credentials for a parsed source (imports google-auth lazily)."""
+    fields = source.fields
+    if source.format == "service_account":
+        from google.oauth2 import service_account
+
+        return service_account.Credentials.from_service_account_info(fields, scopes=API_SCOPES)
+    from google.oauth2.credentials import Credentials
+
+    if source.format == "access_token":
+        return Credentials(token=fields.get("access_token") or fields.get("token"))
+    return Credentials(
+        token=fields.get("access_token") or fields.get("token"),
+        refresh_token=fields.get("refresh_token"),
+        token_uri=fields.get("token_uri") or TOKEN_URI,
+        client_id=source.client_id,
+        client_secret=fields.get("client_secret") or fields.get("clientSecret"),
+        expiry=_expiry(fields),
+    )
+
+
+def resolve_credentials(credentials_file: str | None, user: str, env: Mapping[str, str] | None = None):
+    """Return (google credentials, CredentialSource) following the documented order."""
+    if credentials_file:
+        source = read_credentials_file(Path(credentials_file).expanduser(), user, kind="file")
+        return build_credentials(source), source
+    rc = clasprc_path(env)
+    if rc.is_file():
+        source = read_credentials_file(rc, user, kind="clasprc")
+        return build_credentials(source), source
+    import google.auth
+    from google.auth.exceptions import DefaultCredentialsError
+
+    try:
+        credentials, _project = google.auth.default(scopes=API_SCOPES)
+    except DefaultCredentialsError:
+        raise GasctlError("No credentials: run `gasctl login`, pass --credentials FILE, or set up "
+                          f"Application Default Credentials (looked for {rc})") from None
+    return credentials, CredentialSource(kind="adc", format="application-default")
+
+
+def persist_refreshed(credentials: Any, source: CredentialSource) -> None:
+    """After a refresh, store the new access token back in a clasp v3 entry (as clasp does, spec §1.4)."""
+    token = getattr(credentials, "token", None)
+    unchanged = not token or token == source.fields.get("access_token")
+    if source.format != "clasp-v3" or not source.path or unchanged:
+        return
+    data = _read_json(Path(source.path))
+    entry = data.get("tokens", {}).get(source.user)
+    if isinstance(entry, dict):
+        entry["access_token"] = token
+        if getattr(credentials, "expiry", None):
+            entry["expiry_date"] = int(credentials.expiry.replace(tzinfo=dt.UTC).timestamp() * 1000)
+        write_private_json(Path(source.path), data)
+
+
+def _client_config(client_secret_file: str | None) -> dict:
+    if client_secret_file:
+        data = _read_json(Path(client_secret_file))
+        if not ({"installed", "web"} & set(data)):
+            raise GasctlError(f'{client_secret_file}: not an OAuth client file (no "installed" or "web" key)')
+        return data
+    return {"installed": {"client_id": BUILTIN_CLIENT_ID, "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+                          "token_uri": TOKEN_URI, "redirect_uris": ["http://localhost"]}}
+
+
+def default_flow_factory(client_config: dict, scopes: list[str]):
+    from google_auth_oauthlib.flow import InstalledAppFlow
+
+    return InstalledAppFlow.from_client_config(client_config, scopes=scopes)
+
+
+def login(client_secret_file: str | None, user: str, rc_path: Path,
+          flow_factory: Callable[[dict, list[str]], Any] | None = None) -> CredentialSource:
+    """Installed-app flow on localhost; saves a clasp v3 entry ``tokens[user]`` (0600)."""
+    config = _client_config(client_secret_file)
+    flow = (flow_factory or default_flow_factory)(config, LOGIN_SCOPES)
+    with contextlib.redirect_stdout(sys.stderr):  # the library prints the consent URL; keep stdout clean
+        credentials = flow.run_local_server(port=0, open_browser=True)
+    client = config.get("installed") or config.get("web") or {}
+    entry = {"client_id": client.get("client_id"), "type": "authorized_user",
+             "refresh_token": credentials.refresh_token, "access_token": credentials.token,
+             "token_type": "Bearer"}
+    if client.get("client_secret"):
+        entry["client_secret"] = client["client_secret"]
+    if getattr(credentials, "expiry", None):
+        entry["expiry_date"] = int(credentials.expiry.replace(tzinfo=dt.UTC).timestamp() * 1000)
+    if getattr(credentials, "id_token", None):
+        entry["id_token"] = credentials.id_token
+    data = _read_json(rc_path) if rc_path.is_file() else {}
+    data.setdefault("tokens", {})[user] = entry
+    write_private_json(rc_path, data)
+    return read_credentials_file(rc_path, user, kind="clasprc")
+
+
+def logout(user: str, rc_path: Path) -> bool:
+    """Delete ``tokens[user]`` (for ``default`` also the legacy top-level keys, like clasp); True if any."""
+    if not rc_path.is_file():
+        return False
+    data = _read_json(rc_path)
+    removed = isinstance(data.get("tokens"), dict) and data["tokens"].pop(user, None) is not None
+    if user == DEFAULT_USER:
+        for key in _LEGACY_KEYS:
+            removed = data.pop(key, None) is not None or removed
+    if removed:
+        write_private_json(rc_path, data)
+    return removed

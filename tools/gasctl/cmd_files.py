@@ -1,0 +1,189 @@
+"""``status``, ``diff``, ``pull``, ``push``: the local <-> remote content commands.
+
+``push`` makes one ``updateContent`` (none when nothing changed), shows what the whole-project
+replace will add, change and delete first, and refuses to delete or overwrite remote files edited
+since the last sync unless ``--force`` (spec §1.5, §4 items 1, 2, 9). ``pull`` never writes outside
+rootDir and never overwrites local edits made since the last sync unless ``--force``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gasctl.context import App, pass_app
+from gasctl.errors import RefusedError
+from gasctl.gate import maybe_run_gate
+from gasctl.plan import plan_push, unified_diff
+from gasctl.project import check_manifest
+from gasctl.workspace import collect, local_sources, write_remote_files
+
+WATCH_INTERVAL_S = 1.0
+
+
+@click.command()
+@pass_app
+def status(app: App) -> None:
+    """List the files push would send (in push order) and the files it ignores; no API call.
+
+    \b
+    Example:
+      gasctl status --json
+    """
+    config = app.config()
+    collected = collect(config)
+    record = app.sync_record()
+    edited = [f.rel for f in collected.files if record.local.get(f.rel) != _hash(f.source)]
+    data = {"scriptId": config.script_id, "rootDir": str(config.root_dir),
+            "filesToPush": [{"path": f.rel, "name": f.name, "type": f.type} for f in collected.files],
+            "untrackedFiles": collected.ignored, "changedSinceLastSync": edited}
+    lines = [f"Script {config.script_id}, rootDir {config.root_dir}", "Files to push (in order):"]
+    lines += [f"  {f.rel}  ->  {f.name} "
+              f"({f.type})" + ("  *" if f.rel in edited else "") for f in collected.files]
+    lines += ["Ignored:"] + [f"  {rel}" for rel in collected.ignored]
+    if edited:
+        lines.append("* changed since the last sync")
+    app.out.result(data, lines)
+
+
+def _hash(source: str) -> str:
+    from gasctl.sync import source_hash
+
+    return source_hash(source)
+
+
+@click.command()
+@click.option("--version", "version", type=int, metavar="N", help="Compare with version N instead of HEAD.")
+@pass_app
+def diff(app: App, version: int | None) -> None:
+    """Unified diff of remote HEAD (or version N) against the local files push would send.
+
+    \b
+    Example:
+      gasctl diff --version 3
+    """
+    config = app.config()
+    local = collect(config).files
+    remote = app.api().get_content(config.script_id, version).get("files", [])
+    label = f"v{version}" if version is not None else "HEAD"
+    text = unified_diff(local, remote, config, label)
+    app.out.result({"scriptId": config.script_id, "against": label, "diff": text, "identical": not text},
+                   [text.rstrip("\n")] if text else [f"No differences between local files and {label}."])
+
+
+@click.command()
+@click.option("--version", "version", type=int, metavar="N", help="Pull version N instead of HEAD.")
+@click.option("--delete-unused", is_flag=True, help="Delete local pushable files absent remotely.")
+@click.option("--force", is_flag=True, help="Overwrite or delete local files changed since the last sync.")
+@pass_app
+def pull(app: App, version: int | None, delete_unused: bool, force: bool) -> None:
+    """Write remote HEAD (or version N) into rootDir; each file atomically, never outside rootDir.
+
+    \b
+    Example:
+      gasctl pull --delete-unused
+    """
+    config = app.config()
+    remote = app.api().get_content(config.script_id, version).get("files", [])
+    record = app.sync_record()
+    plan = write_remote_files(config, remote, record, force=force, delete_unused=delete_unused)
+    # pulling an old version leaves remote HEAD as recorded; only the local side moved
+    record.save("pull", remote if version is None else None, local_sources(config))
+    written = [p.relative_to(config.project_root).as_posix() for p, _ in plan.writes]
+    deleted = [p.relative_to(config.project_root).as_posix() for p in plan.deletes]
+    lines = [f"Pulled {len(written)} changed file(s), {len(plan.unchanged)} unchanged."]
+    lines += [f"  wrote {p}" for p in written] + [f"  deleted {p}" for p in deleted]
+    app.out.result({"pulledFiles": written, "deletedFiles": deleted, "unchanged": len(plan.unchanged)}, lines)
+
+
+def _push_once(app: App, *, dry_run: bool, force: bool, gate: bool) -> dict:
+    config = app.config()
+    local = collect(config).files
+    check_manifest(local, config.root_dir)
+    remote = app.api().get_content(config.script_id).get("files", [])
+    record = app.sync_record()
+    plan = plan_push(local, remote, record)
+    data = {"scriptId": config.script_id, "pushed": False, "dryRun": dry_run, **plan.to_json()}
+    if not plan.needs_update:
+        if not record.exists and not dry_run:
+            record.save("push", plan.files, {f.rel: f.source for f in local})
+        app.out.line("Script is already up to date.")  # clasp's text (spec §1.5 step 2)
+        return data
+    app.out.line(f"Push to script {config.script_id} replaces the whole project:")
+    for text in plan.lines():
+        app.out.line(text)
+    if (plan.remote_new or plan.remote_edited) and not force:
+        raise RefusedError(_remote_edit_message(plan.remote_new, plan.remote_edited, record.exists))
+    data["gate"] = maybe_run_gate(config, lambda: plan.files, app.out, gate)
+    if dry_run:
+        app.out.line("Dry run: nothing was sent.")
+        return data
+    with app.out.progress(f"pushing {len(plan.files)} files"):
+        app.api().update_content(config.script_id, plan.files)
+    record.save("push", plan.files, {f.rel: f.source for f in local})
+    app.out.line(f"Pushed {len(plan.files)} files.")
+    data["pushed"] = True
+    return data
+
+
+def _remote_edit_message(new: list[str], edited: list[str], have_record: bool) -> str:
+    parts = []
+    if new and not have_record:
+        names = ", ".join(new)
+        parts.append(f"would delete remote files never synced here (no last-sync record yet): {names}")
+    elif new:
+        parts.append(f"would delete remote files added since the last sync: {', '.join(new)}")
+    if edited:
+        parts.append(f"would overwrite remote files edited since the last sync: {', '.join(edited)}")
+    return ("push refused: " + "; ".join(parts) + " (edited in the web editor?). Run `gasctl diff` and "
+            "`gasctl pull`, or pass --force. Nothing was sent.")
+
+
+def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    return {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*") if p.is_file()}
+
+
+def _watch(app: App, **kwargs: bool) -> None:
+    """Poll rootDir and push after each change until interrupted (or ``watch_rounds`` polls in tests)."""
+    rounds = app.overrides.get("watch_rounds")
+    root = app.config().root_dir
+    before = _snapshot(root)
+    app.out.info(f"Watching {root} for changes (Ctrl-C to stop).")
+    try:
+        while rounds is None or rounds > 0:
+            rounds = None if rounds is None else rounds - 1
+            app.sleep(WATCH_INTERVAL_S)
+            after = _snapshot(root)
+            if after != before:
+                before = after
+                try:
+                    _push_once(app, **kwargs)
+                except click.ClickException as err:
+                    app.out.info(f"Error: {err.format_message()}")
+    except KeyboardInterrupt:
+        app.out.info("Stopped watching.")
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="Show what would change; send nothing.")
+@click.option("--force", is_flag=True, help="Also delete/overwrite remote files edited since the last sync.")
+@click.option("--watch", is_flag=True, help="Keep watching rootDir and push after each change.")
+@click.option("--gate/--no-gate", default=False, help="Run the configured simulation gate first.")
+@pass_app
+def push(app: App, dry_run: bool, force: bool, watch: bool, gate: bool) -> None:
+    """Replace remote HEAD with the local files (clasp's names, types and order), showing changes first.
+
+    \b
+    Example:
+      gasctl push --dry-run && gasctl push
+    """
+    if watch and app.out.as_json:
+        raise click.UsageError("--watch cannot be combined with --json (one document per run)")
+    data = _push_once(app, dry_run=dry_run, force=force, gate=gate)
+    if watch:
+        _watch(app, dry_run=dry_run, force=force, gate=gate)
+    app.out.result(data)
+
+
+COMMANDS = (status, diff, pull, push)

@@ -1,0 +1,118 @@
+"""The per-invocation context every command receives: options, output, project, credentials, API.
+
+Built by the group callback in ``cli.py`` and passed with ``pass_app``. Everything heavy is lazy:
+the project file is read, credentials resolved and the API client built only when a command asks.
+Tests inject fakes with ``CliRunner.invoke(main, args, obj={...})``; recognised keys: ``sleep``
+(backoff sleeper), ``credentials`` (google-auth credentials object), ``env`` (environment mapping),
+``flow_factory`` (login flow), ``open_browser``, ``watch_rounds`` (stop ``push --watch`` after N polls).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gasctl.errors import GasctlError
+from gasctl.output import Output
+
+ENV_API_ENDPOINT = "GASCTL_API_ENDPOINT"
+ENV_CREDENTIALS = "GASCTL_CREDENTIALS"
+ENV_PROJECT = "clasp_config_project"  # clasp's own variable (spec §1.1)
+
+
+class App:
+    """Options plus lazily built collaborators for one gasctl invocation."""
+
+    def __init__(self, *, project: str | None, api_endpoint: str | None, credentials_file: str | None,
+                 user: str, as_json: bool, verbose: bool, overrides: Mapping[str, Any] | None = None) -> None:
+        self.overrides = dict(overrides or {})
+        self.env: Mapping[str, str] = self.overrides.get("env", os.environ)
+        self.project_option = project
+        self.api_endpoint = api_endpoint
+        self.credentials_file = credentials_file
+        self.user = user
+        self.out = Output(as_json=as_json, verbose=verbose)
+        self.sleep = self.overrides.get("sleep", time.sleep)
+        self._config: Any = None
+        self._api: Any = None
+        self._source: Any = None
+
+    # -- project ---------------------------------------------------------------------------------
+    def project_path(self, *, must_exist: bool = True) -> Path | None:
+        """The `.clasp.json` in use: ``--project`` (file or folder) or the first one found walking up."""
+        if self.project_option:
+            path = Path(self.project_option)
+            if path.is_dir():
+                path = path / ".clasp.json"
+            if must_exist and not path.is_file():
+                # clasp's text for a bad -P (src/core/clasp.ts)
+                raise GasctlError(f"Invalid --project path: {self.project_option}. File or directory does "
+                                  "not exist.")
+            return path.absolute()
+        from gas_emulator.clasp import find_clasp_config
+
+        found = find_clasp_config(Path.cwd())
+        if found is None and must_exist:
+            raise GasctlError(f"Project settings not found: no .clasp.json in {Path.cwd()} or its parents "
+                              "(run `gasctl clone` or `gasctl create`, or pass --project FILE).")
+        return found
+
+    def config(self):
+        """The loaded ClaspConfig (scriptId required)."""
+        if self._config is None:
+            from gas_emulator.clasp import ClaspFileError, load_clasp_config
+
+            path = self.project_path()
+            try:
+                config = load_clasp_config(path)
+            except ClaspFileError as err:
+                raise GasctlError(str(err)) from None
+            if not config.script_id:
+                raise GasctlError(f'{path}: "scriptId" is missing (clasp: "Project settings not found.")')
+            self._config = config
+            self.out.debug(f"project file: {path} (script {config.script_id}, rootDir {config.root_dir})")
+        return self._config
+
+    def sync_record(self):
+        from gasctl.sync import SyncRecord
+
+        config = self.config()
+        return SyncRecord(config.project_root, config.script_id)
+
+    # -- API -------------------------------------------------------------------------------------
+    def credentials(self):
+        if "credentials" in self.overrides:
+            return self.overrides["credentials"]
+        from gasctl.auth import resolve_credentials
+
+        credentials, self._source = resolve_credentials(self.credentials_file, self.user, self.env)
+        self.out.debug(f"credentials: {self._source.kind} ({self._source.format})")
+        return credentials
+
+    def api(self):
+        if self._api is None:
+            from gasctl.api import ScriptApi
+
+            self._api = ScriptApi(self.credentials(), endpoint=self.api_endpoint, sleep=self.sleep,
+                                  log=self.out.debug)
+        return self._api
+
+    @property
+    def http_calls(self) -> int:
+        return len(self._api.calls) if self._api is not None else 0
+
+    def close(self) -> None:
+        """End of command: persist a refreshed clasp token, report the call count with --verbose."""
+        if self._api is not None and self._source is not None:
+            from gasctl.auth import persist_refreshed
+
+            persist_refreshed(self._api.credentials, self._source)
+        self.out.debug(f"gasctl: {self.http_calls} HTTP calls")
+
+
+pass_app = click.make_pass_decorator(App)
