@@ -38,10 +38,10 @@ function propsLoop(n) {
   for (var i = 0; i < n; i++) v = PropertiesService.getScriptProperties().getProperty('k');
   return v;
 }
-function mapLoop(n) {
-  var m = new Map([['k', 'v']]), v;
-  for (var i = 0; i < n; i++) v = m.get('k');
-  return v;
+function mapLoop(n) {  // two keys and a use of the value: V8 cannot hoist the get out of the loop
+  var m = new Map([['k', 'v'], ['j', 'w']]), keys = ['k', 'j'], used = 0;
+  for (var i = 0; i < n; i++) used += m.get(keys[i & 1]).length;
+  return used === n ? 'v' : '';
 }
 function noop() { return null; }
 """
@@ -72,9 +72,10 @@ def _best(fn: Callable[[], object], repeats: int) -> float:
 def run(n: int, repeats: int) -> dict[str, float]:
     emu = Emulator(settings=Settings(account="workspace"))  # 500,000 reads a day: the loop fits
     proj = project()
-    checked = run_function(emu, proj, "propsLoop", [1])
-    if checked.error is not None or checked.result != "v":
-        raise SystemExit(f"benchmark project failed: {checked.error}")
+    for function in ("propsLoop", "mapLoop"):
+        checked = run_function(emu, proj, function, [2])
+        if checked.error is not None or checked.result != "v":
+            raise SystemExit(f"benchmark project failed in {function}: {checked.error}")
     empty = _best(lambda: run_function(emu, proj, "noop"), repeats * 4)
     props = _best(lambda: run_function(emu, proj, "propsLoop", [n]), repeats)
     js_map = _best(lambda: run_function(emu, proj, "mapLoop", [n]), repeats)

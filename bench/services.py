@@ -70,6 +70,7 @@ CASES: dict[str, Callable] = {
     "cache.get": _cache_get,
     "tryLock+releaseLock": _lock_pair,
 }
+CALLS_PER_OP = {"tryLock+releaseLock": 2}  # service calls in one operation (others: 1)
 BASELINES: dict[str, str] = {  # the plain-dict operation each case is compared with
     "getProperty": "get", "setProperty": "set", "cache.put": "set", "cache.get": "get",
     "tryLock+releaseLock": "get",
@@ -119,17 +120,19 @@ def run(n_memory: int, n_sqlite: int, repeats: int) -> list[dict]:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| operation | plain dict (µs) | memory (µs) | memory / dict | SQLite (µs) | SQLite / memory |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = ["| operation | plain dict (µs) | memory (µs) | memory per call (µs) | memory / dict "
+             "| SQLite (µs) | SQLite / memory |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {r['op']} | {r['dict_us']:.3f} | {r['memory_us']:.2f} | "
+        per_call = r["memory_us"] / CALLS_PER_OP.get(r["op"], 1)
+        lines.append(f"| {r['op']} | {r['dict_us']:.3f} | {r['memory_us']:.2f} | {per_call:.2f} | "
                      f"{r['memory_us'] / r['dict_us']:.0f}x | {r['sqlite_us']:.1f} | "
                      f"{r['sqlite_us'] / r['memory_us']:.0f}x |")
     return "\n".join(lines)
 
 
 def section(rows: list[dict], n_memory: int, n_sqlite: int, repeats: int) -> str:
-    worst = max(r["memory_us"] for r in rows)
+    worst = max(r["memory_us"] / CALLS_PER_OP.get(r["op"], 1) for r in rows)
     verdict = "met" if worst <= TARGET_US else "NOT met"
     return "\n".join([
         f"<!-- begin:{SECTION} -->",
@@ -141,7 +144,8 @@ def section(rows: list[dict], n_memory: int, n_sqlite: int, repeats: int) -> str
         "",
         table(rows),
         "",
-        f"Target: {TARGET_US:g} µs or less per in-memory call: {verdict} (slowest: {worst:.2f} µs). "
+        f"Target: {TARGET_US:g} µs or less per in-memory service call: {verdict} "
+        f"(slowest: {worst:.2f} µs per call). "
         "For scale, fakeredis takes 60-90 µs per command (figure from the brief, not measured here).",
         "The lock row is one tryLock plus one releaseLock (two service calls). On SQLite the clock is",
         "real and locks live in the store (the multi-process set-up); each call is one transaction.",

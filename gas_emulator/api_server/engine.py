@@ -2,8 +2,14 @@
 
 ``V8Engine`` compiles pushed code (``updateContent`` refuses a syntax error with Apps Script's own
 message), lists each file's functions (``functionSet``), runs ``scripts.run`` functions and web-app
-``doGet``/``doPost`` in an ``Emulator`` whose state lives in the server's store. The runtime is
-imported on first use, so the rest of the API works while it is absent.
+``doGet``/``doPost`` in an ``Emulator`` whose state lives in the server's store.
+
+Threads (measured here with stpyv8 13.1): every V8 call runs on one long-lived worker thread, the
+runtime is imported with this module (before any server thread exists) and V8's first isolate is
+made on the importing thread (``_warm_up``). Without these, making the first isolate on a worker
+segfaulted every time in some process states (first STPyV8 import after the server's threads
+started; the full test suite), and executions on the per-connection handler threads segfaulted in
+the runtime's ``_install``. With them, repeated full-suite runs were clean.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from gas_emulator import runtime
 from gas_emulator.api_server import errors
 from gas_emulator.api_server.records import MANIFEST_NAME
 
@@ -26,6 +33,19 @@ CODE_SCRIPT_TIMEOUT = 10
 SCRIPT_ERROR_MESSAGE = "ScriptError"
 # Apps Script's text when the 6-minute cap kills an execution (spec: apps-script-services, executions).
 TIMEOUT_PREFIX = "Exceeded maximum execution time"
+
+
+def _warm_up() -> None:
+    """Compile one tiny file on the importing thread, so V8's first isolate is not made on a worker."""
+    runtime.check_syntax(runtime.Project.from_files([
+        runtime.SourceFile(MANIFEST_NAME, "JSON", "{}"), runtime.SourceFile("warm", "SERVER_JS", "var w;")]))
+
+
+_warm_up()
+
+#: All V8 work of every fake API server in the process (compile, run, web) happens on this one
+#: long-lived thread, one job at a time: the HTTP server's threads come and go per connection.
+V8_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gas-emu-api-v8")
 
 
 @dataclass(frozen=True)
@@ -59,17 +79,13 @@ class V8Engine:
         self.clock = clock
         self._factory = emulator_factory
         self._emulators: dict[str, Any] = {}
-        # All V8 work (compile, run, web) happens on one long-lived thread, one job at a time: the
-        # HTTP server's threads come and go per connection, and V8 state must not follow them.
-        self._v8 = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gas-emu-api-v8")
+        self._v8 = V8_THREAD
 
     # -- Content --------------------------------------------------------------------------------
     def inspect(self, files: Sequence[dict[str, Any]]) -> list[list[str]]:
         return self._v8.submit(self._inspect, files).result()
 
     def _inspect(self, files: Sequence[dict[str, Any]]) -> list[list[str]]:
-        from gas_emulator import runtime
-
         try:
             runtime.check_syntax(self._project(files))
         except runtime.JsSyntaxError as exc:
@@ -89,8 +105,6 @@ class V8Engine:
     # -- Executions -----------------------------------------------------------------------------
     def run(self, script_id: str, files: Sequence[dict[str, Any]], function: str,
             parameters: Sequence[Any], user: str) -> dict[str, Any]:
-        from gas_emulator import runtime
-
         project = self._project(files)
         outcome = self._v8.submit(lambda: runtime.run_function(
             self._emulator(script_id), project, function, list(parameters), user=user)).result()
@@ -98,8 +112,6 @@ class V8Engine:
 
     def web(self, script_id: str, files: Sequence[dict[str, Any]], method: str, *, path_info: str,
             query: str, body: bytes, content_type: str, user: str) -> WebResult:
-        from gas_emulator import runtime
-
         project = self._project(files)
         response = self._v8.submit(lambda: runtime.run_web_request(
             self._emulator(script_id), project, method, path_info=path_info, query=query,
@@ -109,14 +121,8 @@ class V8Engine:
     def reset(self) -> None:
         self._v8.submit(self._emulators.clear).result()
 
-    def close(self) -> None:
-        """Stop the V8 thread (after the last request)."""
-        self._v8.shutdown(wait=True)
-
     # -- Helpers --------------------------------------------------------------------------------
     def _project(self, files: Sequence[dict[str, Any]]) -> Any:
-        from gas_emulator import runtime
-
         return runtime.Project.from_files(
             [runtime.SourceFile(f["name"], f["type"], f["source"]) for f in files])
 

@@ -16,5 +16,5 @@ from .entry import doGet, doPost, nextId, nextIds, reconcileIds, releaseReserved
 from .idservice import IdService
 from .invariants import IdCheck, check_ids
 
-__all__ = ["IdCheck", "IdService", "IdServiceError", "check_ids", "default_config", "doGet", "doPost", "nextId",
-           "nextIds", "reconcileIds", "releaseReservedIds", "simRequest"]
+__all__ = ["IdCheck", "IdService", "IdServiceError", "check_ids", "default_config", "doGet", "doPost",
+           "nextId", "nextIds", "reconcileIds", "releaseReservedIds", "simRequest"]

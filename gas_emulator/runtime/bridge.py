@@ -91,6 +91,10 @@ class Bridge:
         self._ids: dict[int, int] = {}
         self._classes: dict[type, int] = {}
         self.calls = 0
+        # With a real clock a service may wait outside the kernel (a cross-process lock polls the
+        # store, SQLite waits for its file lock), so V8 is released around every call; with the
+        # virtual clock every wait is a kernel park, which releases it only when it happens.
+        self.unlock_calls = not ex.emulator.clock.is_virtual
 
     # ------------------------------------------------------------------ the one entry point
     def call(self, handle: int, name: str, mask: int, *args: object) -> object:
@@ -99,7 +103,14 @@ class Bridge:
         if mask:
             args = tuple(self.decode(json.loads(a)) if mask >> i & 1 else a for i, a in enumerate(args))
         try:
-            result = getattr(target, name)(*args)
+            if self.unlock_calls:  # real time: a call may wait outside the kernel (see __init__)
+                self.host.park()
+                try:
+                    result = getattr(target, name)(*args)
+                finally:
+                    self.host.resume()
+            else:
+                result = getattr(target, name)(*args)
         except GasError as err:
             return self._throw(err.message, "Exception")
         except Terminated as stop:
@@ -114,9 +125,9 @@ class Bridge:
             return self._internal(target, name, err)
         except Exception as err:  # noqa: BLE001 - an emulator bug surfaces as a JS Error, visibly
             return self._internal(target, name, err)
-        if result is None or type(result) in _PRIMITIVES:
-            if type(result) is not float or math.isfinite(result):
-                return result
+        if (result is None or type(result) in _PRIMITIVES) and (
+                type(result) is not float or math.isfinite(result)):
+            return result
         known = self._ids.get(id(result))
         if known is not None:  # fast path: a service object JavaScript already wraps
             return f"{MARK}h{known}"

@@ -22,7 +22,7 @@ from ..emulator import DEFAULT_USER
 from ..errors import GasError, NotEmulated
 from ..execution import GLOBAL_NAMES, LogRecord
 from .bridge import MARK, Bridge
-from .engine import POOL, Session
+from .engine import POOL, Session, dispatch, now
 from .errors import JsSyntaxError, ScriptError, StackFrame
 from .project import Project
 from .webapp import WebResponse, event_object, response_for, web_globals
@@ -137,8 +137,7 @@ def _execute(emulator: Emulator, project: Project, function: str, args: list, us
 def _in_v8(ex: Execution, project: Project, function: str, args: list,
            extra: Callable[[Execution], dict]) -> tuple[object, object, ScriptError | None]:
     with Session(ex) as v8:
-        bridge = Bridge(ex, v8)
-        v8.calls = lambda: bridge.calls
+        bridge = v8.bridge = Bridge(ex, v8)
         _install(v8, bridge, ex, extra(ex))
         error = _load(v8, project)
         if error is not None:
@@ -157,8 +156,9 @@ def _install(v8: Session, bridge: Bridge, ex: Execution, extra: dict) -> None:
         "notEmulated": {name: NotEmulated(name).message for name in NOT_EMULATED if name not in services},
         "absent": [],
     }
-    v8.ctx.locals.__gasCall = bridge.call
-    v8.ctx.locals.__gasNow = ex.now_ms
+    # module-level functions only: whatever Python object a context sees stays referenced forever
+    v8.ctx.locals.__gasCall = dispatch
+    v8.ctx.locals.__gasNow = now
     v8.ctx.locals.__gasInit = json.dumps(init, separators=(",", ":"))
     v8.ctx.eval(PRELUDE, PRELUDE_FILE)
 

@@ -192,10 +192,14 @@ def test_reconcile_drops_expired_request_keys(emu, cfg):
     assert "idsvc.rk.BDL.a" not in emu.store.props_all(SCRIPT_NS)
 
 
+def open_breaker(ex) -> None:
+    entry = {"state": "open", "failures": 10, "since": int(ex.now_ms())}
+    ex.CacheService.getScriptCache().put("idsvc.breaker", json.dumps(entry))
+
+
 def test_open_breaker_fails_fast(emu):
     with emu.execution() as ex:
-        ex.CacheService.getScriptCache().put("idsvc.breaker", '{"state":"open","failures":10,"since":%d}'
-                                             % int(emu.clock.now_ms()))
+        open_breaker(ex)
         with pytest.raises(IdServiceError) as err:
             IdService(ex).nextId("BDL")
     assert err.value.code == "CIRCUIT_OPEN"
@@ -204,8 +208,7 @@ def test_open_breaker_fails_fast(emu):
 
 def test_breaker_lets_one_probe_through_after_recovery_and_closes(emu, cfg):
     with emu.execution() as ex:
-        ex.CacheService.getScriptCache().put("idsvc.breaker", '{"state":"open","failures":10,"since":%d}'
-                                             % int(emu.clock.now_ms()))
+        open_breaker(ex)
     emu.clock.advance(cfg.breaker.recovery_timeout_ms)
     with emu.execution() as ex:
         svc = IdService(ex)

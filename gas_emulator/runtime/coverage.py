@@ -1,0 +1,113 @@
+"""The README's service coverage table: every method of the emulated Apps Script classes, and
+whether this emulator implements it (the way moto publishes its implementation coverage).
+
+The method lists are the real reference pages' (developers.google.com/apps-script/reference/...,
+cited per class below); "emulated" is read from the Python classes themselves, through the same
+``class_spec`` the V8 runtime uses to build its JavaScript wrappers, so the table cannot drift.
+
+    .venv/bin/python -m gas_emulator.runtime.coverage          # print the table
+    .venv/bin/python -m gas_emulator.runtime.coverage --write  # update README.md between the markers
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+from .bridge import class_spec
+
+BEGIN, END = "<!-- coverage:begin -->", "<!-- coverage:end -->"
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+# (Apps Script class, Python class "module:attr", reference page, documented methods)
+REFERENCE: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("LockService", "gas_emulator.services.lock:LockService", "lock/lock-service",
+     ("getDocumentLock", "getScriptLock", "getUserLock")),
+    ("Lock", "gas_emulator.services.lock:Lock", "lock/lock",
+     ("hasLock", "releaseLock", "tryLock", "waitLock")),
+    ("PropertiesService", "gas_emulator.services.properties:PropertiesService",
+     "properties/properties-service",
+     ("getDocumentProperties", "getScriptProperties", "getUserProperties")),
+    ("Properties", "gas_emulator.services.properties:Properties", "properties/properties",
+     ("deleteAllProperties", "deleteProperty", "getKeys", "getProperties", "getProperty", "setProperties",
+      "setProperty")),
+    ("CacheService", "gas_emulator.services.cache:CacheService", "cache/cache-service",
+     ("getDocumentCache", "getScriptCache", "getUserCache")),
+    ("Cache", "gas_emulator.services.cache:Cache", "cache/cache",
+     ("get", "getAll", "put", "putAll", "remove", "removeAll")),
+    ("Utilities", "gas_emulator.services.utilities:Utilities", "utilities/utilities",
+     ("base64Decode", "base64DecodeWebSafe", "base64Encode", "base64EncodeWebSafe", "computeDigest",
+      "computeHmacSha256Signature", "computeHmacSignature", "computeRsaSha1Signature",
+      "computeRsaSha256Signature", "computeRsaSignature", "formatDate", "formatString", "getUuid", "gzip",
+      "newBlob", "parseCsv", "parseDate", "sleep", "ungzip", "unzip", "zip")),
+    ("Session", "gas_emulator.services.session:Session", "base/session",
+     ("getActiveUser", "getActiveUserLocale", "getEffectiveUser", "getScriptTimeZone",
+      "getTemporaryActiveUserKey")),
+    ("User", "gas_emulator.services.session:User", "base/user", ("getEmail",)),
+    ("Logger", "gas_emulator.services.logger:Logger", "base/logger", ("clear", "getLog", "log")),
+    ("console", "gas_emulator.services.logger:Console", "base/console",
+     ("error", "info", "log", "time", "timeEnd", "warn")),
+    ("ContentService", "gas_emulator.runtime.webapp:ContentService", "content/content-service",
+     ("createTextOutput",)),
+    ("TextOutput", "gas_emulator.runtime.webapp:TextOutput", "content/text-output",
+     ("append", "clear", "downloadAsFile", "getContent", "getFileName", "getMimeType", "setContent",
+      "setMimeType")),
+    ("HtmlService", "gas_emulator.runtime.webapp:HtmlService", "html/html-service",
+     ("createHtmlOutput", "createHtmlOutputFromFile", "createTemplate", "createTemplateFromFile",
+      "getUserAgent")),
+    ("HtmlOutput", "gas_emulator.runtime.webapp:HtmlOutput", "html/html-output",
+     ("addMetaTag", "append", "appendUntrusted", "asTemplate", "clear", "getAs", "getBlob", "getContent",
+      "getFaviconUrl", "getHeight", "getMetaTags", "getTitle", "getWidth", "setContent", "setFaviconUrl",
+      "setHeight", "setSandboxMode", "setTitle", "setWidth", "setXFrameOptionsMode")),
+)
+URL = "https://developers.google.com/apps-script/reference/"
+
+
+def _load(target: str) -> type:
+    module, attr = target.split(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def is_emulated(cls: type, method: str) -> bool:
+    """Implemented, and not a stub that raises NotEmulated (marked ``not_emulated = True``)."""
+    if method not in class_spec(cls)["m"]:
+        return False
+    return not getattr(getattr(cls, method), "not_emulated", False)
+
+
+def coverage() -> list[tuple[str, str, str, bool]]:
+    """(class, method, reference URL, emulated) for every documented method."""
+    rows = []
+    for name, target, page, methods in REFERENCE:
+        cls = _load(target)
+        rows.extend((name, m, URL + page, is_emulated(cls, m)) for m in methods)
+    return rows
+
+
+def render_table() -> str:
+    rows = coverage()
+    done = sum(1 for r in rows if r[3])
+    lines = [f"{done} of {len(rows)} documented methods of the emulated classes are emulated "
+             "(generated by `python -m gas_emulator.runtime.coverage`).", "",
+             "| Class | Method | Emulated |", "| --- | --- | --- |"]
+    lines += [f"| [{cls}]({url}) | `{method}` | {'yes' if ok else 'no'} |" for cls, method, url, ok in rows]
+    return "\n".join(lines)
+
+
+def splice(text: str, table: str) -> str:
+    head, rest = text.split(BEGIN, 1)
+    return f"{head}{BEGIN}\n{table}\n{END}{rest.split(END, 1)[1]}"
+
+
+def main(argv: list[str]) -> int:
+    table = render_table()
+    if "--write" in argv:
+        README.write_text(splice(README.read_text(encoding="utf-8"), table), encoding="utf-8")
+    else:
+        print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,55 @@
+"""gas-emu run: arguments, --json, --state, exit statuses, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from gas_emulator.cli import main
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, ["run", *args])
+
+
+def test_json_output_is_one_document(fixtures):
+    result = _run("--root", str(fixtures / "gas_app"), "--json", "uncaught")
+    doc = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert doc == {"result": None,
+                   "error": {"message": "bad input", "type": "TypeError",
+                             "stack": [{"function": "helper", "file": "Code", "line": 23},
+                                       {"function": "uncaught", "file": "Code", "line": 19}]},
+                   "logs": [{"level": "info", "text": "step 1"}, {"level": "warn", "text": "about to fail"}],
+                   "elapsed_ms": 0.0}
+
+
+def test_state_keeps_a_property_between_two_runs(fixtures, tmp_path):
+    state = str(tmp_path / "state.sqlite")
+    first = _run("--root", str(fixtures / "gas_app"), "--state", state, "bump")
+    second = _run("--root", str(fixtures / "gas_app"), "--state", state, "bump")
+    assert (first.exit_code, first.stdout, second.stdout) == (0, "1\n", "2\n")
+
+
+def test_args_are_json_when_they_parse_else_strings(fixtures, tmp_path):
+    (tmp_path / "appsscript.json").write_text("{}")
+    (tmp_path / "Code.js").write_text("function f(a, b, c) { return [a, typeof a, b, c]; }")
+    result = _run("--root", str(tmp_path), "f", "12", "hello", '{"k": [true]}')
+    assert json.loads(result.stdout) == [12, "number", "hello", {"k": [True]}]
+
+
+def test_a_missing_function_is_one_line_and_exit_1(fixtures):
+    result = _run("--root", str(fixtures / "gas_app"), "nope")
+    assert (result.exit_code, result.stderr) == (1, "ScriptError: Script function not found: nope\n")
+
+
+def test_a_missing_project_is_one_line_and_exit_2(tmp_path):
+    result = _run("--root", str(tmp_path / "absent"), "f")
+    assert (result.exit_code, result.stderr) == (
+        2, f"Error: no Apps Script project at {tmp_path / 'absent'}: not a directory\n")
+
+
+def test_run_has_help_with_an_example():
+    result = CliRunner().invoke(main, ["run", "--help"])
+    assert result.exit_code == 0 and "Example: gas-emu run" in result.output
