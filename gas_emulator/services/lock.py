@@ -31,6 +31,7 @@ CROSS_PROCESS_POLL_S = 0.002
 class _LockState:
     owner: Lock | None = None
     waiters: deque = field(default_factory=deque)  # of Lock handles, in arrival order
+    sharers: list = field(default_factory=list)  # other handles of the owner's execution (knob)
 
 
 class LockTable:
@@ -153,6 +154,7 @@ class Lock:
                 return self._take(st)
             if ex.emulator.settings.lock_reentrant_across_objects and st.owner.ex is ex:
                 self._held = True  # spec 1.4 knob: a second object shares the owner's hold
+                st.sharers.append(self)
                 return True
             if timeout_ms <= 0:
                 return False
@@ -207,7 +209,12 @@ class Lock:
         st = self._table.state(self.name)
         with self.ex.kernel.mutex:
             if st.owner is self:
+                for sharer in st.sharers:  # the shared hold ends with the owner's
+                    sharer._held = False
+                st.sharers.clear()
                 self._table.hand_off_locked(st)
+            elif self in st.sharers:
+                st.sharers.remove(self)
 
     def _release_at_end(self) -> None:
         """Execution ended (however it ended): free the lock with no service call."""
@@ -229,5 +236,7 @@ def _owner_token(lock: Lock) -> str:
 
 def _timeout_arg(value, method: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ParametersMismatch([type(value).__name__], method)
+        from .jstypes import type_name
+
+        raise ParametersMismatch([type_name(value)], method)
     return float(value)

@@ -392,3 +392,25 @@ def test_random_fairness_is_fixed_by_the_seed():
                                  settings=Settings(lock_fairness="random")), 5)
 
     assert order(3) == order(3)
+
+
+def test_trylock_with_a_string_timeout_is_a_parameters_mismatch(gas):
+    from gas_emulator.errors import ParametersMismatch
+
+    with pytest.raises(ParametersMismatch) as err:
+        gas.LockService.getScriptLock().tryLock("1000")
+    assert str(err.value) == "The parameters (String) don't match the method signature for Lock.tryLock."
+
+
+def test_reentrant_knob_shared_hold_ends_with_the_owners_release():
+    from gas_emulator import Emulator, Settings
+
+    emu = Emulator(settings=Settings(lock_reentrant_across_objects=True))
+    with emu.execution() as ex:
+        outer, inner = ex.LockService.getScriptLock(), ex.LockService.getScriptLock()
+        outer.waitLock(1000)
+        assert inner.tryLock(0) is True and inner.hasLock() is True
+        outer.releaseLock()
+        assert inner.hasLock() is False
+        with emu.execution(user="b@example.com") as other:
+            assert other.LockService.getScriptLock().tryLock(0) is True

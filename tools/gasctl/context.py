@@ -90,7 +90,16 @@ class App:
             return self.overrides["credentials"]
         from gasctl.auth import resolve_credentials
 
-        credentials, self._source = resolve_credentials(self.credentials_file, self.user, self.env)
+        try:
+            credentials, self._source = resolve_credentials(self.credentials_file, self.user, self.env)
+        except GasctlError:
+            if not _is_loopback(self.api_endpoint):
+                raise
+            # A local fake (gas-emu serve-api) accepts any caller by default: no token to leak.
+            from google.auth.credentials import AnonymousCredentials
+
+            self.out.debug("credentials: none found; anonymous for the loopback endpoint")
+            return AnonymousCredentials()
         self.out.debug(f"credentials: {self._source.kind} ({self._source.format})")
         return credentials
 
@@ -116,3 +125,20 @@ class App:
 
 
 pass_app = click.make_pass_decorator(App)
+
+
+def _is_loopback(endpoint: str | None) -> bool:
+    """True for an API endpoint on this machine (127.0.0.0/8, localhost, ::1)."""
+    if not endpoint:
+        return False
+    from urllib.parse import urlsplit
+
+    import ipaddress
+
+    host = (urlsplit(endpoint).hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
