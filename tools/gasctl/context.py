@@ -131,9 +131,8 @@ def _is_loopback(endpoint: str | None) -> bool:
     """True for an API endpoint on this machine (127.0.0.0/8, localhost, ::1)."""
     if not endpoint:
         return False
-    from urllib.parse import urlsplit
-
     import ipaddress
+    from urllib.parse import urlsplit
 
     host = (urlsplit(endpoint).hostname or "").lower()
     if host == "localhost":
