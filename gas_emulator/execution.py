@@ -45,8 +45,18 @@ class Execution:
         self.end_ms: float | None = None
         self.logs: list[LogRecord] = []
         self.held_locks: list[Lock] = []
-        self.rng = random.Random(emulator.rng.getrandbits(64))
+        # The seed is drawn now (so the emulator's stream advances the same way whatever the
+        # execution does); the generator is built on first use (seeding one costs ~10 µs).
+        self._rng_seed = emulator.rng.getrandbits(64)
+        self._rng: random.Random | None = None
         self._trace_entry: list | None = None
+
+    @property
+    def rng(self) -> random.Random:
+        """This execution's seeded random source (Math.random, Utilities.getUuid)."""
+        if self._rng is None:
+            self._rng = random.Random(self._rng_seed)
+        return self._rng
 
     # ------------------------------------------------------------------ time
     def now_ms(self) -> float:

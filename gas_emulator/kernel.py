@@ -126,8 +126,7 @@ class Kernel:
                 raise RuntimeError("deterministic kernel: executions must run inside spawn()")
             actor.attach_depth += 1
             return actor
-        actor = Actor(name)
-        actor.event = threading.Event()
+        actor = Actor(name)  # its Event is made when it first blocks (most never do)
         stack = self._local.__dict__.setdefault("stack", [])
         with self.mutex:
             if not stack:
@@ -181,6 +180,8 @@ class Kernel:
 
     # ------------------------------------------------------------------ free mode
     def _block_free_virtual(self, actor: Actor, wake_ms: float | None, signalable: bool) -> bool:
+        if actor.event is None:
+            actor.event = threading.Event()
         with self.mutex:
             if signalable and actor.pending:
                 actor.pending = False
@@ -201,6 +202,8 @@ class Kernel:
         nxt.event.set()
 
     def _block_free_real(self, actor: Actor, wake_ms: float | None, signalable: bool) -> bool:
+        if actor.event is None:
+            actor.event = threading.Event()
         with self.mutex:
             if signalable and actor.pending:
                 actor.pending = False
