@@ -6,7 +6,6 @@ once it accepts connections (so a script can read it), then serves until SIGINT 
 
 from __future__ import annotations
 
-import ipaddress
 import signal
 from pathlib import Path
 from typing import Any
@@ -15,15 +14,11 @@ import click
 
 from gas_emulator.api_server.server import FakeApiServer
 from gas_emulator.api_server.settings import ApiSettings
+from gas_emulator.netaddr import is_loopback_host
 
 
 def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_host(host)
 
 
 def _make_store(state: Path | None) -> Any:

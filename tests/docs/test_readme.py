@@ -27,3 +27,14 @@ def test_readme_opens_with_the_two_commands():
     lines = README.read_text().splitlines()
     block = lines[lines.index("```") + 1: lines.index("```") + 3]
     assert block[0].startswith("make demo") and block[1].startswith("make test")
+
+
+def test_readme_python_example_runs_as_written(capsys):
+    section = README.read_text().split("## Use it from Python", 1)[1]
+    block = section.split("```python", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - the README's own example
+    emu = namespace["emu"]
+    with emu.execution() as ex:
+        assert ex.PropertiesService.getScriptProperties().getProperty("n") == "1"
+    assert capsys.readouterr().out.strip() == str(emu.clock.now_ms())

@@ -35,12 +35,18 @@ def test_javascript_counter_without_lock_returns_duplicates_within_20_seeds():
     assert result.failures[0].failed_checks[0].name == "unique"
 
 
-@pytest.mark.slow  # 1,000 seeds x 10 JavaScript executions
-def test_javascript_counter_under_wait_lock_returns_no_duplicates_over_1000_seeds():
+LOCKED_CHUNKS = 4  # the 1,000 seeds in chunks, so that pytest-xdist spreads them over the workers
+
+
+@pytest.mark.slow  # 1,000 seeds x 10 JavaScript executions in all
+@pytest.mark.parametrize("chunk", range(LOCKED_CHUNKS))
+def test_javascript_counter_under_wait_lock_returns_no_duplicates_over_1000_seeds(chunk):
     project = _js(JS_LOCKED).load_project()
     wl = Workload(function="nextId", project=project, root=str(JS_LOCKED), executions=10, users=2)
-    result = explore(wl, range(LOCKED_SEEDS), checks=["unique", "no-errors"], stop_at_first=False)
-    assert result.seeds_run == LOCKED_SEEDS
+    size = LOCKED_SEEDS // LOCKED_CHUNKS
+    seeds = range(chunk * size, (chunk + 1) * size)
+    result = explore(wl, seeds, checks=["unique", "no-errors"], stop_at_first=False)
+    assert result.seeds_run == size
     assert result.failures == []
 
 

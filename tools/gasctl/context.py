@@ -129,15 +129,6 @@ pass_app = click.make_pass_decorator(App)
 
 def _is_loopback(endpoint: str | None) -> bool:
     """True for an API endpoint on this machine (127.0.0.0/8, localhost, ::1)."""
-    if not endpoint:
-        return False
-    import ipaddress
-    from urllib.parse import urlsplit
+    from gas_emulator.netaddr import is_loopback_url  # lazy: gasctl --help imports no emulator
 
-    host = (urlsplit(endpoint).hostname or "").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_url(endpoint)
