@@ -61,6 +61,9 @@ class Emulator:
         self.locks = LockTable(self)
         self.quotas = Quotas(self)
         self.trace: list[list] | None = [] if trace else None
+        #: With a trace, the simulator sets this to a list: the start time of each traced call.
+        self.call_starts: list[float] | None = None
+        self._actor_names: Counter[str] = Counter()
         self.start_ms = self.clock.now_ms()
         self._admission = threading.Lock()
         self._running_by_user: Counter[str] = Counter()
@@ -106,6 +109,12 @@ class Emulator:
                 del self._running_by_user[user]
             self._running_total -= 1
 
+    def name_for(self, actor) -> str:
+        """Deterministic kernel: an execution's id is its actor's name (``e0001``, then ``e0001#2``)."""
+        self._actor_names[actor.name] += 1
+        count = self._actor_names[actor.name]
+        return actor.name if count == 1 else f"{actor.name}#{count}"
+
     def running(self, user: str | None = None) -> int:
         """How many executions are running now (for one user, or for the script)."""
         with self._admission:
@@ -115,5 +124,8 @@ class Emulator:
         """Forget all service state (store, quotas, locks); the clock keeps its time."""
         self.store.reset()
         self.locks = LockTable(self)
+        self._actor_names.clear()
         if self.trace is not None:
             self.trace = []
+            if self.call_starts is not None:
+                self.call_starts = []

@@ -265,10 +265,22 @@ class Kernel:
             raise SimulationDeadlock(f"{len(stuck)} executions blocked forever: {names}")
 
     def _block_deterministic(self, actor: Actor, wake_ms: float | None, signalable: bool) -> bool:
+        # The simulator's hot path (every service call): _park_locked/_push/_pop_locked inlined.
         if signalable and actor.pending:
             actor.pending = False
             return True
-        self._park_locked(actor, wake_ms)
+        actor.blocked = True
+        actor.signaled = False
+        token = actor.token = actor.token + 1
+        heap = self._heap
+        if wake_ms is not None:
+            entry = (wake_ms, self.rng.random(), next(self._seq), token, actor)
+            if not heap or entry < heap[0]:
+                # Fast path: this actor is due first: it goes on without touching the heap.
+                self.clock.advance_to(wake_ms)
+                actor.blocked = False
+                return False
+            heapq.heappush(heap, entry)
         nxt = self._pop_locked()
         if nxt is not actor:
             self._transfer(actor, nxt)

@@ -11,3 +11,14 @@ function sixCalls() {
   cache.put(key, String(value), 600);
   return [value, cache.get(key)];
 }
+
+/** The call-heavy workload: 100 service calls per execution (50 cache puts and 50 gets), no lock. */
+function hundredCalls() {
+  var cache = CacheService.getUserCache();
+  var hits = 0;
+  for (var i = 0; i < 50; i++) {
+    cache.put('k' + i, String(i), 600);
+    if (cache.get('k' + i) === String(i)) hits++;
+  }
+  return hits;
+}

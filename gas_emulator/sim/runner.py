@@ -45,7 +45,7 @@ from ..store.base import Store
 from .checks import Check, run_checks
 from .faults import make_faults, parse_faults
 from .latency import LatencyModel, make_latency
-from .recorder import Recorder, RecordingLockTable
+from .recorder import RecordingLockTable, call_spans
 from .report import ExecutionRecord, Report, jsonable
 from .timeline import build_timelines
 from .workload import Workload
@@ -63,16 +63,17 @@ def simulate(workload: Workload, *, seed: int = 0, latency: str | LatencyModel =
     checks = list(checks)
     model = make_latency(latency) if isinstance(latency, str) else latency
     clock = VirtualClock()
-    recorder = Recorder(clock, make_faults(faults, seed), model)
+    plan = make_faults(faults, seed)
     if use_greenlets is None:
         use_greenlets = not workload.is_javascript
-    emu = Emulator(store=store, clock=clock, settings=settings, seed=seed, latency=recorder,
-                   faults=recorder, deterministic=True, use_greenlets=use_greenlets, trace=True)
+    emu = Emulator(store=store, clock=clock, settings=settings, seed=seed, latency=model,
+                   faults=plan, deterministic=True, use_greenlets=use_greenlets, trace=True)
+    emu.call_starts = []  # with the trace, each call's span for the timeline
     emu.locks = RecordingLockTable(emu)
     if setup is not None:
         setup(emu)
     records, wall_s = _run(emu, workload, seed)
-    report = _report(emu, recorder, workload, records, wall_s, seed, model, faults)
+    report = _report(emu, plan, workload, records, wall_s, seed, model, faults)
     report.replay_command = replay_command(workload, seed, model.name, faults, checks)
     report.checks = run_checks(report, checks)
     return report
@@ -136,12 +137,12 @@ def _js_actor(emu: Emulator, project, workload: Workload, rec: ExecutionRecord, 
     return run
 
 
-def _report(emu: Emulator, recorder: Recorder, workload: Workload, records: list[ExecutionRecord],
+def _report(emu: Emulator, plan, workload: Workload, records: list[ExecutionRecord],
             wall_s: float, seed: int, model: LatencyModel, faults) -> Report:
-    names = recorder.names
-    trace = [[names.get(e[0], str(e[0])), e[1], e[2], e[3], e[4]] for e in emu.trace]
+    # Under the deterministic kernel execution ids are the actors' names (Execution.__init__).
+    trace = [[str(e[0]), e[1], e[2], e[3], e[4]] for e in emu.trace]
     ends = {rec.name: emu.start_ms + rec.end_ms for rec in records if rec.end_ms is not None}
-    timelines = build_timelines(recorder.spans, trace, emu.locks.handoffs, ends, emu.start_ms)
+    timelines = build_timelines(call_spans(emu, trace), trace, emu.locks.handoffs, ends, emu.start_ms)
     calls = Counter(entry[0] for entry in trace)
     for rec in records:
         rec.service_calls = calls.get(rec.name, 0)
@@ -151,7 +152,6 @@ def _report(emu: Emulator, recorder: Recorder, workload: Workload, records: list
     stats["wait_ms"] = round(stats.get("wait_ms", 0.0), 3)
     stats["max_wait_ms"] = round(max((r.lock_wait_ms for r in records), default=0.0), 3)
     users = sorted({rec.user for rec in records})
-    plan = recorder.faults
     return Report(
         seed=seed, latency=model.name, faults=faults_text(faults), executions=records, trace=trace,
         lock_stats=stats, quota_by_user={u: emu.quotas.usage(u) for u in users},
