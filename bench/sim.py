@@ -32,6 +32,10 @@ PY_WORKLOAD = Workload(function="six_calls", python=str(HERE / "sim_workload.py"
                        executions=EXECUTIONS, users=USERS)
 JS_WORKLOAD = Workload(function="sixCalls", root=str(HERE / "sim_js"), executions=EXECUTIONS,
                        users=USERS)
+#: Call-heavy: 100 calls per execution, where the per-call hand-off between actor threads dominates.
+HEAVY_EXECUTIONS = 200
+JS_HEAVY_WORKLOAD = Workload(function="hundredCalls", root=str(HERE / "sim_js"),
+                             executions=HEAVY_EXECUTIONS, users=USERS)
 
 
 def baseline_s() -> tuple[float, int]:
@@ -62,14 +66,14 @@ def measure(workload: Workload, repeats: int = REPEATS) -> dict:
     return best
 
 
-def measure_js_in_subprocess() -> dict | str:
-    """The JavaScript run in a child process, so that a V8 crash is reported, not fatal."""
+def measure_js_in_subprocess(name: str = "JS_WORKLOAD") -> dict | str:
+    """A JavaScript run in a child process, so that a V8 crash is reported, not fatal."""
     try:
         from gas_emulator.runtime import run_function  # noqa: F401
     except ImportError:
         return "not measured (V8 runtime not available)"
     code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import sim; "
-            "print(json.dumps(sim.measure(sim.JS_WORKLOAD, repeats=1)))")
+            f"print(json.dumps(sim.measure(sim.{name}, repeats=1)))")
     done = subprocess.run([sys.executable, "-c", code, str(HERE)], capture_output=True, text=True,
                           check=False, timeout=600)
     if done.returncode != 0:
@@ -114,6 +118,8 @@ def main() -> None:
     base = baseline_s()
     rows = [("Python (greenlets)", measure(PY_WORKLOAD))]
     rows.append(("JavaScript (V8 on threads)", measure_js_in_subprocess()))
+    rows.append((f"JavaScript, call-heavy: {HEAVY_EXECUTIONS} executions of 100 calls each (`hundredCalls`)",
+                 measure_js_in_subprocess("JS_HEAVY_WORKLOAD")))
     body = table(base, rows)
     print(body)
     if "--write" in sys.argv:

@@ -91,6 +91,9 @@ class Bridge:
         self._ids: dict[int, int] = {}
         self._classes: dict[type, int] = {}
         self.calls = 0
+        # The execution's globals by name: an object, or None for the execution's own service
+        # of that name (``getattr(ex, name)``), made when JavaScript first reads the global.
+        self.globals: dict[str, object] = {}
         # With a real clock a service may wait outside the kernel (a cross-process lock polls the
         # store, SQLite waits for its file lock), so V8 is released around every call; with the
         # virtual clock every wait is a kernel park, which releases it only when it happens.
@@ -98,6 +101,8 @@ class Bridge:
 
     # ------------------------------------------------------------------ the one entry point
     def call(self, handle: int, name: str, mask: int, *args: object) -> object:
+        if handle < 0:  # the prelude resolving a global (see globals)
+            return self.global_value(name)
         self.calls += 1
         target = self.handles[handle]
         if mask:
@@ -132,6 +137,13 @@ class Bridge:
         if known is not None:  # fast path: a service object JavaScript already wraps
             return f"{MARK}h{known}"
         return MARK + json.dumps(self.encode(result), separators=(",", ":"))
+
+    def global_value(self, name: str) -> str:
+        """The typed tree (JSON) of the global ``name``, read for the first time in JavaScript."""
+        value = self.globals[name]
+        if value is None:
+            value = getattr(self.ex, name)
+        return json.dumps(self.encode(value), separators=(",", ":"))
 
     def _throw(self, message: str, name: str) -> str:
         return MARK + json.dumps(["e", message, name])
