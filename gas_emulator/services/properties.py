@@ -149,7 +149,7 @@ class Properties:
             emu.quotas.charge(ex, PROPERTIES, 1, settings.properties_quota_service_write)
             limit = settings.properties_max_store_bytes
             # the size check runs inside the store's transaction; a pure delete cannot overflow
-            validate = (lambda new: _check_store_size(new, limit)) if updates else None
+            validate = (lambda size: _check_store_size(size, limit)) if updates else None
             self._store.props_update(self._ns, updates, deletes, delete_all_others=delete_all_others,
                                      validate=validate)
         except GasError as err:
@@ -183,12 +183,9 @@ def _check_updates(updates: dict, max_value_bytes: int | None) -> None:
             raise ArgumentTooLarge("value")
 
 
-def _check_store_size(contents: dict[str, str], max_store_bytes: int) -> None:
+def _check_store_size(size: int, max_store_bytes: int) -> None:
     # spec 2.2 [MEAS tanaikech 2023]: the store limit counts keys and values together
-    total = 0
-    for key, value in contents.items():
-        total += utf8_len(key) + utf8_len(value)
-    if total > max_store_bytes:
+    if size > max_store_bytes:
         raise PropertyStorageQuota()
 
 

@@ -41,11 +41,12 @@ class Store(Protocol):
         deletes: Iterable[str] = (),
         *,
         delete_all_others: bool = False,
-        validate: Callable[[dict[str, str]], None] | None = None,
+        validate: Callable[[int], None] | None = None,
     ) -> None:
-        """Apply ``updates`` and ``deletes`` atomically (``delete_all_others`` keeps only ``updates``).
+        """Apply ``deletes`` then ``updates`` atomically (``delete_all_others`` keeps only ``updates``).
 
-        ``validate`` receives the would-be new contents and may raise; then nothing changes.
+        ``validate`` receives the would-be size of the store (UTF-8 bytes of every key and value)
+        and may raise; then nothing changes.
         """
         ...
 

@@ -10,6 +10,10 @@ from collections.abc import Callable, Iterable, Mapping
 from .base import CacheEntry
 
 
+def utf8_size(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
 class MemoryStore:
     shared_between_processes = False
 
@@ -20,6 +24,7 @@ class MemoryStore:
     def reset(self) -> None:
         with self._mutex:
             self._props: dict[str, dict[str, str]] = {}
+            self._props_bytes: dict[str, int] = {}
             self._caches: dict[str, dict[str, CacheEntry]] = {}
             self._quota: dict[tuple[str, str], tuple[float, int]] = {}
             self._locks: dict[str, str] = {}
@@ -37,16 +42,41 @@ class MemoryStore:
 
     def props_update(self, ns: str, updates: Mapping[str, str], deletes: Iterable[str] = (), *,
                      delete_all_others: bool = False,
-                     validate: Callable[[dict[str, str]], None] | None = None) -> None:
+                     validate: Callable[[int], None] | None = None) -> None:
         with self._mutex:
-            current = self._props.get(ns, {})
-            new = {} if delete_all_others else dict(current)
-            for key in deletes:
-                new.pop(key, None)
-            new.update(updates)
+            current = self._props.get(ns)
+            if current is None:
+                current = {}
+            # The size is kept per store and adjusted by the keys that change: a write costs
+            # O(keys written), not O(store) (a store holds up to ~500 KB).
+            size = 0 if delete_all_others else self._props_bytes.get(ns, 0)
+            removed = set()
+            if not delete_all_others:
+                for key in deletes:
+                    if key in current and key not in removed:
+                        removed.add(key)
+                        size -= utf8_size(key) + utf8_size(current[key])
+            for key, value in updates.items():
+                if not delete_all_others and key in current and key not in removed:
+                    size -= utf8_size(key) + utf8_size(current[key])
+                size += utf8_size(key) + utf8_size(value)
             if validate is not None:
-                validate(new)  # raises -> nothing changed
-            self._props[ns] = new
+                validate(size)  # raises -> nothing changed
+            if delete_all_others:
+                self._props[ns] = dict(updates)
+            elif len(updates) + len(removed) == 1 and ns in self._props:
+                # one dict operation: readers (props_get takes no lock) see all of it or none
+                if removed:
+                    del current[next(iter(removed))]
+                else:
+                    current.update(updates)
+            else:
+                new = dict(current)  # several keys: swap in a new dict so the change is atomic
+                for key in removed:
+                    del new[key]
+                new.update(updates)
+                self._props[ns] = new
+            self._props_bytes[ns] = size
 
     # -- cache ----------------------------------------------------------------------------
     def cache_get_many(self, ns: str, keys: Iterable[str], now_ms: float) -> dict[str, str]:

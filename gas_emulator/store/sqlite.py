@@ -145,12 +145,6 @@ class SqliteStore:
                      validate: Callable[[dict[str, str]], None] | None = None) -> None:
         deletes = tuple(deletes)
         with self._txn() as db:
-            if validate is not None:
-                new = {} if delete_all_others else self.props_all(ns)
-                for key in deletes:
-                    new.pop(key, None)
-                new.update(updates)
-                validate(new)  # raises -> rolled back, nothing changed
             if delete_all_others:
                 db.execute("DELETE FROM props WHERE ns=?", (ns,))
             else:
@@ -159,6 +153,12 @@ class SqliteStore:
                 "INSERT INTO props (ns, key, value) VALUES (?, ?, ?) "
                 "ON CONFLICT (ns, key) DO UPDATE SET value=excluded.value",
                 [(ns, k, v) for k, v in updates.items()])
+            if validate is not None:
+                # Measured inside the transaction, after the writes: raising rolls them back.
+                (size,) = db.execute(
+                    "SELECT COALESCE(SUM(LENGTH(CAST(key AS BLOB)) + LENGTH(CAST(value AS BLOB))), 0) "
+                    "FROM props WHERE ns=?", (ns,)).fetchone()
+                validate(size)
 
     # ------------------------------------------------------------------ cache
     def cache_get_many(self, ns: str, keys: Iterable[str], now_ms: float) -> dict[str, str]:

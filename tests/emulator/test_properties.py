@@ -380,3 +380,25 @@ def test_large_python_int_rounds_like_a_javascript_number():
 
     assert to_js_string(2**53 + 1) == "9007199254740992"
     assert to_js_string(10**21) == "1e+21"
+
+
+def test_set_after_delete_all_is_visible(emu):
+    # regression: an emptied store must keep receiving writes (MemoryStore kept a detached dict)
+    with emu.execution() as ex:
+        props = ex.PropertiesService.getScriptProperties()
+        props.setProperty("a", "1").deleteAllProperties().setProperty("b", "2")
+        assert props.getProperties() == {"b": "2"}
+
+
+def test_store_size_is_tracked_across_replacements_and_deletes(emu):
+    from gas_emulator.errors import PropertyStorageQuota
+
+    emu.settings = emu.settings.with_(properties_max_store_bytes=10, properties_max_value_bytes=None)
+    with emu.execution() as ex:
+        props = ex.PropertiesService.getScriptProperties()
+        props.setProperty("k", "123456789")          # 1 + 9 = 10 bytes: at the limit
+        props.setProperty("k", "12345678")           # replacing shrinks it to 9
+        props.deleteProperty("k").setProperty("j", "123456789")
+        with pytest.raises(PropertyStorageQuota):
+            props.setProperty("x", "")               # 11 bytes: refused, nothing changed
+        assert props.getProperties() == {"j": "123456789"}
