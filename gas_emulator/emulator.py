@@ -66,7 +66,7 @@ class Emulator:
         self._actor_names: Counter[str] = Counter()
         self.start_ms = self.clock.now_ms()
         self._admission = threading.Lock()
-        self._running_by_user: Counter[str] = Counter()
+        self._running_by_user: dict[str, int] = {}
         self._running_total = 0
 
     # ------------------------------------------------------------------ executions
@@ -94,18 +94,22 @@ class Emulator:
                 self._leave(user)
 
     def _admit(self, user: str) -> None:
+        settings = self.settings
         with self._admission:
-            if self._running_by_user[user] >= self.settings.max_simultaneous_per_user:
+            running = self._running_by_user.get(user, 0)
+            if running >= settings.max_simultaneous_per_user:
                 raise TooManySimultaneousUser()
-            if self._running_total >= self.settings.max_simultaneous_per_script:
+            if self._running_total >= settings.max_simultaneous_per_script:
                 raise TooManySimultaneousScript()
-            self._running_by_user[user] += 1
+            self._running_by_user[user] = running + 1
             self._running_total += 1
 
     def _leave(self, user: str) -> None:
         with self._admission:
-            self._running_by_user[user] -= 1
-            if not self._running_by_user[user]:
+            running = self._running_by_user[user] - 1
+            if running:
+                self._running_by_user[user] = running
+            else:
                 del self._running_by_user[user]
             self._running_total -= 1
 
@@ -118,7 +122,7 @@ class Emulator:
     def running(self, user: str | None = None) -> int:
         """How many executions are running now (for one user, or for the script)."""
         with self._admission:
-            return self._running_total if user is None else self._running_by_user[user]
+            return self._running_total if user is None else self._running_by_user.get(user, 0)
 
     def reset(self) -> None:
         """Forget all service state (store, quotas, locks); the clock keeps its time."""
