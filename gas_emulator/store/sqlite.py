@@ -15,6 +15,7 @@ import socket
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,6 +42,10 @@ CREATE TABLE IF NOT EXISTS docs (ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT
 _TABLES = ("props", "cache", "quota", "locks", "docs")
 
 
+class _Connection(sqlite3.Connection):
+    """A connection that can be weakly referenced (the built-in class cannot)."""
+
+
 class SqliteStore:
     shared_between_processes = True
 
@@ -50,7 +55,9 @@ class SqliteStore:
         self.busy_timeout_ms = busy_timeout_ms
         self.lock_lease_ms = lock_lease_ms
         self._local = threading.local()
-        self._all_conns: list[sqlite3.Connection] = []
+        # Held weakly: a thread's connection closes when the thread ends (its threading.local goes),
+        # so a server that starts a thread per client does not pile up connections.
+        self._all_conns: weakref.WeakSet[_Connection] = weakref.WeakSet()
         self._conns_mutex = threading.Lock()
         self._init_schema()
 
@@ -86,18 +93,18 @@ class SqliteStore:
         if conn is not None and local.pid == os.getpid():
             return conn
         conn = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000.0, isolation_level=None,
-                               check_same_thread=False)
+                               check_same_thread=False, factory=_Connection)
         conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
         conn.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, never corrupt
         local.conn, local.pid, local.depth = conn, os.getpid(), 0
         with self._conns_mutex:
-            self._all_conns.append(conn)
+            self._all_conns.add(conn)
         return conn
 
     def close(self) -> None:
         """Close every connection this object opened (later calls reopen them)."""
         with self._conns_mutex:
-            conns, self._all_conns = self._all_conns, []
+            conns, self._all_conns = list(self._all_conns), weakref.WeakSet()
         for conn in conns:
             conn.close()
         self._local = threading.local()

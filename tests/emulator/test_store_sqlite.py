@@ -268,3 +268,17 @@ def test_execution_end_releases_its_cross_process_locks(sq):
     with emu.execution() as ex:
         ex.LockService.getScriptLock().waitLock(1_000)
     assert sq.lock_try_acquire("script", "other") is True
+
+
+def test_a_finished_threads_connection_is_released(tmp_path):
+    import gc
+    import threading
+
+    store = SqliteStore(tmp_path / "s.sqlite")
+    before = len(store._all_conns)
+    workers = [threading.Thread(target=store.props_get, args=("p", "k")) for _ in range(20)]
+    for worker in workers:
+        worker.start()
+        worker.join()
+    gc.collect()
+    assert len(store._all_conns) == before  # a thread per client must not pile up connections
