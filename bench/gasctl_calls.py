@@ -23,9 +23,9 @@ from click.testing import CliRunner
 from gasctl.cli import main
 
 from gas_emulator.api_server import FakeApiServer
+from gas_emulator.markers import write_section
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
-BEGIN, END = "<!-- begin:gasctl -->", "<!-- end:gasctl -->"
 MANIFEST = json.dumps({"timeZone": "America/New_York", "runtimeVersion": "V8",
                        "webapp": {"access": "ANYONE_ANONYMOUS", "executeAs": "USER_DEPLOYING"},
                        "executionApi": {"access": "ANYONE"}})
@@ -142,7 +142,7 @@ def measure_startup(repeats: int = 5) -> tuple[float, float]:
 def render(rows: list, startup: tuple[float, float]) -> str:
     help_s, python_s = startup
     lines = [
-        BEGIN, "## gasctl: HTTP calls per command, and startup", "",
+        "## gasctl: HTTP calls per command, and startup", "",
         "Command: `.venv/bin/python bench/gasctl_calls.py --write` (fake API on loopback, real client "
         "library;",
         "gasctl's own `--verbose` call count). clasp column: spec `apps-script-api.md` §1.2 (clasp 3.3 "
@@ -155,23 +155,12 @@ def render(rows: list, startup: tuple[float, float]) -> str:
               in rows]
     lines += ["", f"`gasctl --help`: {help_s * 1000:.0f} ms best of 5; "
               f"`python -c pass`: {python_s * 1000:.0f} ms; "
-              f"ratio {help_s / python_s:.1f}x (budget 300 ms).", END]
+              f"ratio {help_s / python_s:.1f}x (budget 300 ms)."]
     return "\n".join(lines) + "\n"
-
-
-def write_section(text: str) -> None:
-    current = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    if BEGIN in current and END in current:
-        head, rest = current.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        current = head + text + tail
-    else:
-        current = current.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(current)
 
 
 if __name__ == "__main__":
     table = render(measure_calls(), measure_startup())
     print(table)
     if "--write" in sys.argv:
-        write_section(table)
+        write_section(RESULTS, "gasctl", table)

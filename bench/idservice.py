@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from gas_emulator import Emulator
+from gas_emulator.markers import write_section
 from gas_emulator.reference import IdService
 from gas_emulator.reference.entry import simRequest
 from gas_emulator.reference.harness import IdRun, run_ids
@@ -28,7 +29,6 @@ from gas_emulator.sim.workload import Workload
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
-BEGIN, END = "<!-- begin:idservice -->", "<!-- end:idservice -->"
 SCENARIO = {"types": ["BDL"]}
 USERS = 50
 SEEDS = (1, 2, 3)
@@ -109,16 +109,6 @@ def table() -> str:
         f"Serving one identifier from a reserved block: {block_serve_ms():.2f} ms (target < 100 ms).\n")
 
 
-def write(section: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    block = f"{BEGIN}\n{section}{END}"
-    if BEGIN in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(text)
-
-
 def main(argv: list[str]) -> int:
     started = time.perf_counter()
     body = table()
@@ -128,7 +118,7 @@ def main(argv: list[str]) -> int:
                f"identifiers; {time.perf_counter() - started:.0f} s wall).\n\n" + body)
     print(section)
     if "--write" in argv:
-        write(section + NOTES)
+        write_section(RESULTS, "idservice", section + NOTES)
     return 0
 
 

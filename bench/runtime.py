@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gas_emulator import Emulator, Settings
+from gas_emulator.markers import write_section
 from gas_emulator.runtime import Project, run_function
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -88,7 +89,6 @@ def section(r: dict[str, float], n: int, repeats: int) -> str:
     ok_call = "meets" if r["props_us"] <= TARGET_CALL_US else "MISSES"
     ok_start = "meets" if r["start_ms"] <= TARGET_START_MS else "MISSES"
     return "\n".join([
-        f"<!-- begin:{SECTION} -->",
         "## runtime: V8 service calls and execution start",
         "",
         f"Command: `{COMMAND}` ({n:,} calls per loop, best of {repeats}; Python "
@@ -101,20 +101,7 @@ def section(r: dict[str, float], n: int, repeats: int) -> str:
         f"| `map.get('k')` on a JavaScript `Map`, same context (baseline) | {r['map_us']:.3f} µs | - |",
         f"| Start an execution: fresh context + prelude + 5 files + call + teardown | "
         f"{r['start_ms']:.2f} ms | {TARGET_START_MS:.0f} ms: {ok_start} |",
-        f"<!-- end:{SECTION} -->",
     ])
-
-
-def write_section(text: str, path: Path = RESULTS) -> None:
-    """Replace (or append) this benchmark's own section; other sections are left untouched."""
-    begin, end = f"<!-- begin:{SECTION} -->", f"<!-- end:{SECTION} -->"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    if begin in old and end in old:
-        head, rest = old.split(begin, 1)
-        new = head + text + rest.split(end, 1)[1]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(new, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     text = section(result, args.n, args.repeats)
     print(text)
     if args.write:
-        write_section(text)
+        write_section(RESULTS, SECTION, text)
         print(f"wrote section '{SECTION}' of {RESULTS}")
     return 0
 

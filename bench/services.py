@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gas_emulator import Emulator, Settings
+from gas_emulator.markers import write_section
 from gas_emulator.store.sqlite import SqliteStore
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -135,7 +136,6 @@ def section(rows: list[dict], n_memory: int, n_sqlite: int, repeats: int) -> str
     worst = max(r["memory_us"] / CALLS_PER_OP.get(r["op"], 1) for r in rows)
     verdict = "met" if worst <= TARGET_US else "NOT met"
     return "\n".join([
-        f"<!-- begin:{SECTION} -->",
         "## services: cost per call through the Python facade",
         "",
         f"Command: `{COMMAND}` ({n_memory:,} calls in memory, {n_sqlite:,} on SQLite, best of {repeats}).",
@@ -149,20 +149,7 @@ def section(rows: list[dict], n_memory: int, n_sqlite: int, repeats: int) -> str
         "For scale, fakeredis takes 60-90 µs per command (figure from the brief, not measured here).",
         "The lock row is one tryLock plus one releaseLock (two service calls). On SQLite the clock is",
         "real and locks live in the store (the multi-process set-up); each call is one transaction.",
-        f"<!-- end:{SECTION} -->",
     ])
-
-
-def write_section(text: str, path: Path = RESULTS) -> None:
-    """Replace (or append) this benchmark's own section; other sections are left untouched."""
-    begin, end = f"<!-- begin:{SECTION} -->", f"<!-- end:{SECTION} -->"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    if begin in old and end in old:
-        head, rest = old.split(begin, 1)
-        new = head + text + rest.split(end, 1)[1]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(new, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = run(n_memory, n_sqlite, repeats)
     print(table(rows))
     if args.write:
-        write_section(section(rows, n_memory, n_sqlite, repeats))
+        write_section(RESULTS, SECTION, section(rows, n_memory, n_sqlite, repeats))
         print(f"wrote section '{SECTION}' of {RESULTS}")
     return 0
 

@@ -19,12 +19,12 @@ import time
 from pathlib import Path
 
 from gas_emulator import Emulator
+from gas_emulator.markers import write_section
 from gas_emulator.sim.runner import simulate
 from gas_emulator.sim.workload import Workload
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
-BEGIN, END = "<!-- begin:sim -->", "<!-- end:sim -->"
 EXECUTIONS = 1_000
 USERS = 50  # 20 executions per user: under the 30-per-user admission limit
 REPEATS = 3
@@ -99,19 +99,12 @@ def table(base: tuple[float, int], rows: list[tuple[str, dict | str]]) -> str:
     return "\n".join(lines)
 
 
-def write_section(body: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    section = (f"{BEGIN}\n## sim: deterministic simulator\n\nCommand: `.venv/bin/python bench/sim.py "
-               f"--write` (best of {REPEATS} seeds; 2-core machine shared with other work, load "
-               f"average {os.getloadavg()[0]:.1f} when measured).\n"
-               f"Targets: 1,000 JavaScript executions in 5 s or less; 50,000 simulated calls per "
-               f"wall second in Python, 20,000 in JavaScript.\n\n{body}\n{END}")
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text)
+def section(body: str) -> str:
+    return (f"## sim: deterministic simulator\n\nCommand: `.venv/bin/python bench/sim.py "
+            f"--write` (best of {REPEATS} seeds; 2-core machine shared with other work, load "
+            f"average {os.getloadavg()[0]:.1f} when measured).\n"
+            f"Targets: 1,000 JavaScript executions in 5 s or less; 50,000 simulated calls per "
+            f"wall second in Python, 20,000 in JavaScript.\n\n{body}")
 
 
 def main() -> None:
@@ -123,7 +116,7 @@ def main() -> None:
     body = table(base, rows)
     print(body)
     if "--write" in sys.argv:
-        write_section(body)
+        write_section(RESULTS, "sim", section(body))
 
 
 if __name__ == "__main__":

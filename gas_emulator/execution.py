@@ -9,6 +9,7 @@ is where the deadline is checked, faults fire, modeled latency passes and the tr
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import random
 from dataclasses import dataclass
@@ -133,10 +134,12 @@ class Execution:
 
     # ------------------------------------------------------------------ Apps Script globals
     def __getattr__(self, name: str):
-        factory = _GLOBAL_FACTORIES.get(name)
-        if factory is None:
+        target = _GLOBALS.get(name)
+        if target is None:
             raise AttributeError(name)
-        value = factory(self)
+        module, cls = target
+        # imported on first use: services import this module, and most executions use few globals
+        value = getattr(importlib.import_module(module, __package__), cls)(self)
         object.__setattr__(self, name, value)  # later reads skip __getattr__
         return value
 
@@ -145,57 +148,16 @@ class Execution:
             lock._release_at_end()
 
 
-def _lock_service(ex: Execution):
-    from .services.lock import LockService
-
-    return LockService(ex)
-
-
-def _properties_service(ex: Execution):
-    from .services.properties import PropertiesService
-
-    return PropertiesService(ex)
-
-
-def _cache_service(ex: Execution):
-    from .services.cache import CacheService
-
-    return CacheService(ex)
-
-
-def _utilities(ex: Execution):
-    from .services.utilities import Utilities
-
-    return Utilities(ex)
-
-
-def _session(ex: Execution):
-    from .services.session import Session
-
-    return Session(ex)
-
-
-def _logger(ex: Execution):
-    from .services.logger import Logger
-
-    return Logger(ex)
-
-
-def _console(ex: Execution):
-    from .services.logger import Console
-
-    return Console(ex)
-
-
-_GLOBAL_FACTORIES = {
-    "LockService": _lock_service,
-    "PropertiesService": _properties_service,
-    "CacheService": _cache_service,
-    "Utilities": _utilities,
-    "Session": _session,
-    "Logger": _logger,
-    "console": _console,
+#: Apps Script global name -> (module, class) of the service object built for each execution.
+_GLOBALS = {
+    "LockService": (".services.lock", "LockService"),
+    "PropertiesService": (".services.properties", "PropertiesService"),
+    "CacheService": (".services.cache", "CacheService"),
+    "Utilities": (".services.utilities", "Utilities"),
+    "Session": (".services.session", "Session"),
+    "Logger": (".services.logger", "Logger"),
+    "console": (".services.logger", "Console"),
 }
 
 #: The Apps Script globals every execution carries (the V8 runtime exposes the same objects).
-GLOBAL_NAMES = tuple(_GLOBAL_FACTORIES)
+GLOBAL_NAMES = tuple(_GLOBALS)

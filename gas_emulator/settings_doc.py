@@ -10,6 +10,7 @@ import dataclasses
 import inspect
 import re
 
+from . import markers
 from . import settings as settings_module
 from .settings import Settings
 
@@ -47,9 +48,7 @@ def render_table() -> str:
 
 def splice(readme: str, begin: str, end: str, body: str) -> str:
     """``readme`` with the text between the two markers replaced by ``body``."""
-    head, _, rest = readme.partition(begin)
-    _, _, tail = rest.partition(end)
-    return f"{head}{begin}\n{body}\n{end}{tail}"
+    return markers.splice(readme, begin, end, body)
 
 
 if __name__ == "__main__":

@@ -96,8 +96,9 @@ def render_table() -> str:
 
 
 def splice(text: str, table: str) -> str:
-    head, rest = text.split(BEGIN, 1)
-    return f"{head}{BEGIN}\n{table}\n{END}{rest.split(END, 1)[1]}"
+    from ..markers import splice as splice_between
+
+    return splice_between(text, BEGIN, END, table)
 
 
 def main(argv: list[str]) -> int:

@@ -84,12 +84,8 @@ def _run(emu: Emulator, workload: Workload, seed: int) -> tuple[list[ExecutionRe
     arrivals = workload.arrivals(random.Random(f"arrivals-{seed}"))
     records = [ExecutionRecord(i, f"e{i + 1:04d}", workload.user_for(i), arrivals[i])
                for i in range(workload.executions)]
-    if workload.is_javascript:
-        project = workload.load_project()
-        make = lambda rec: _js_actor(emu, project, workload, rec, origin)  # noqa: E731
-    else:
-        fn = workload.load_python()
-        make = lambda rec: _py_actor(emu, fn, workload, rec, origin)  # noqa: E731
+    target = workload.load_project() if workload.is_javascript else workload.load_python()
+    make = lambda rec: _actor(emu, target, workload, rec, origin)  # noqa: E731
     actors = [emu.kernel.spawn(rec.name, make(rec), origin + rec.arrival_ms) for rec in records]
     started = time.perf_counter()
     try:
@@ -105,36 +101,37 @@ def _run(emu: Emulator, workload: Workload, seed: int) -> tuple[list[ExecutionRe
     return records, wall_s
 
 
-def _py_actor(emu: Emulator, fn: Callable, workload: Workload, rec: ExecutionRecord, origin: float):
+def _actor(emu: Emulator, target, workload: Workload, rec: ExecutionRecord, origin: float):
     def run() -> None:
         rec.start_ms = round(emu.clock.now_ms() - origin, 3)
         try:
-            with emu.execution(user=rec.user, name=rec.name) as ex:
-                rec.result = jsonable(fn(ex, *workload.args))
-        except GasError as err:
-            rec.error, rec.error_type = str(err), type(err).__name__
-        except Exception as err:  # noqa: BLE001 - a workload bug is that execution's error
-            rec.error, rec.error_type = f"{type(err).__name__}: {err}", type(err).__name__
+            run_one(emu, workload, target, rec)
         finally:
             rec.end_ms = round(emu.clock.now_ms() - origin, 3)
     return run
 
 
-def _js_actor(emu: Emulator, project, workload: Workload, rec: ExecutionRecord, origin: float):
-    from ..runtime import run_function
+def run_one(emu: Emulator, workload: Workload, target, rec: ExecutionRecord) -> None:
+    """One execution of ``workload`` by ``rec.user``: its result or error goes into ``rec``.
 
-    def run() -> None:
-        rec.start_ms = round(emu.clock.now_ms() - origin, 3)
-        try:
-            outcome = run_function(emu, project, workload.function, workload.args, user=rec.user)
+    ``target`` is the loaded JavaScript project or Python callable (the simulator and the
+    real-time stress mode share this).
+    """
+    try:
+        if workload.is_javascript:
+            from ..runtime import run_function
+
+            outcome = run_function(emu, target, workload.function, workload.args, user=rec.user)
             rec.result = jsonable(outcome.result)
             if outcome.error is not None:
                 rec.error, rec.error_type = outcome.error.message, outcome.error.error_type
-        except Exception as err:  # noqa: BLE001 - a host failure is that execution's error
-            rec.error, rec.error_type = f"{type(err).__name__}: {err}", type(err).__name__
-        finally:
-            rec.end_ms = round(emu.clock.now_ms() - origin, 3)
-    return run
+        else:
+            with emu.execution(user=rec.user, name=rec.name) as ex:
+                rec.result = jsonable(target(ex, *workload.args))
+    except GasError as err:
+        rec.error, rec.error_type = str(err), type(err).__name__
+    except Exception as err:  # noqa: BLE001 - a workload or host failure is that execution's error
+        rec.error, rec.error_type = f"{type(err).__name__}: {err}", type(err).__name__
 
 
 def _report(emu: Emulator, plan, workload: Workload, records: list[ExecutionRecord],

@@ -19,13 +19,12 @@ import time
 from collections.abc import Iterable
 
 from ..emulator import Emulator
-from ..errors import GasError
 from ..settings import Settings
 from .checks import run_checks
 from .faults import make_faults
 from .latency import make_latency
-from .report import ExecutionRecord, Report, jsonable
-from .runner import faults_text
+from .report import ExecutionRecord, Report
+from .runner import faults_text, run_one
 from .workload import Workload, WorkloadError
 
 
@@ -83,20 +82,7 @@ def _thread_main(emu, workload, target, rec, origin, gate) -> None:
         time.sleep(delay_s)  # Poisson arrivals in real time (stress mode only)
     rec.start_ms = round(time.time() * 1000.0 - origin, 3)
     try:
-        if workload.is_javascript:
-            from ..runtime import run_function
-
-            outcome = run_function(emu, target, workload.function, workload.args, user=rec.user)
-            rec.result = jsonable(outcome.result)
-            if outcome.error is not None:
-                rec.error, rec.error_type = outcome.error.message, outcome.error.error_type
-        else:
-            with emu.execution(user=rec.user, name=rec.name) as ex:
-                rec.result = jsonable(target(ex, *workload.args))
-    except GasError as err:
-        rec.error, rec.error_type = str(err), type(err).__name__
-    except Exception as err:  # noqa: BLE001 - a workload bug is that execution's error
-        rec.error, rec.error_type = f"{type(err).__name__}: {err}", type(err).__name__
+        run_one(emu, workload, target, rec)
     finally:
         rec.end_ms = round(time.time() * 1000.0 - origin, 3)
 
