@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable, Mapping
 
 from .base import CacheEntry
 
+_NOTHING: frozenset[str] = frozenset()
+
 
 def utf8_size(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
@@ -50,16 +52,15 @@ class MemoryStore:
             # The size is kept per store and adjusted by the keys that change: a write costs
             # O(keys written), not O(store) (a store holds up to ~500 KB).
             size = 0 if delete_all_others else self._props_bytes.get(ns, 0)
-            removed = set()
-            if not delete_all_others:
-                for key in deletes:
-                    if key in current and key not in removed:
-                        removed.add(key)
-                        size -= utf8_size(key) + utf8_size(current[key])
+            removed = _NOTHING if delete_all_others or not deletes else {k for k in deletes if k in current}
+            for key in removed:
+                size -= utf8_size(key) + utf8_size(current[key])
             for key, value in updates.items():
-                if not delete_all_others and key in current and key not in removed:
-                    size -= utf8_size(key) + utf8_size(current[key])
-                size += utf8_size(key) + utf8_size(value)
+                old = None if delete_all_others or key in removed else current.get(key)
+                if old is None:
+                    size += utf8_size(key) + utf8_size(value)
+                else:  # a replaced value: the key's own bytes are already counted
+                    size += utf8_size(value) - utf8_size(old)
             if validate is not None:
                 validate(size)  # raises -> nothing changed
             if delete_all_others:
