@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .errors import ExceededMaximumExecutionTime
 from .kernel import Actor, Terminated
+from .sim.latency import ZERO_LATENCY
 
 if TYPE_CHECKING:
     from .emulator import Emulator
@@ -114,7 +115,7 @@ class Execution:
                 self.pause(latency)  # ends the execution at its deadline
             # zero latency still yields: another execution due now may run first
             kernel.block(self.actor, wake, False)
-        else:
+        elif emu.latency is not ZERO_LATENCY:  # the zero profile needs no draw (nor this rng)
             latency = emu.latency.draw(op, self.rng)
             if latency > 0:
                 self.pause(latency)

@@ -12,12 +12,10 @@ Namespaces (``ns``) are opaque strings built by the services, e.g. ``"props/scri
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
-@dataclass(frozen=True)
-class CacheEntry:
+class CacheEntry(NamedTuple):  # a tuple: built on every cache put, ~3x cheaper than a dataclass
     value: str
     expires_at_ms: float
     created_seq: int  # insertion order; eviction is FIFO by creation (spec 3.2)
