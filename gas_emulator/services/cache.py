@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from ..errors import ArgumentTooLarge, GasError, InvalidArgument, ParametersMismatch
+from ..sim.faults import NO_FAULTS
 from .coerce import to_js_string
 
 if TYPE_CHECKING:
@@ -67,7 +68,8 @@ class Cache:
     # ------------------------------------------------------------------ reads
     def get(self, key) -> str | None:
         ex = self._ex
-        key = _as_str(key)
+        if type(key) is not str:
+            key = _as_str(key)
         ex.service_call("cache.get", key)
         try:
             self._check_key(key)
@@ -94,7 +96,8 @@ class Cache:
     # ------------------------------------------------------------------ writes
     def put(self, key, value, expirationInSeconds: float | None = None) -> None:
         ex = self._ex
-        key = _as_str(key)
+        if type(key) is not str:
+            key = _as_str(key)
         ex.service_call("cache.put", key)
         try:
             self._check_key(key)
@@ -155,7 +158,7 @@ class Cache:
         ttl_ms = self._ttl_ms(seconds, method)
         now = ex.now_ms()
         faults = emu.faults
-        if faults.fires("cache_evict", ex):
+        if faults is not NO_FAULTS and faults.fires("cache_evict", ex):
             fraction = getattr(faults, "cache_evict_fraction", EARLY_EVICTION_FRACTION)
             store.cache_evict_oldest(self._ns, fraction, now)
         settings = emu.settings

@@ -108,10 +108,12 @@ class Properties:
     # ------------------------------------------------------------------ writes
     def setProperty(self, key, value) -> Properties:
         ex = self._ex
-        key = None if key is None else _key_str(key)
+        if type(key) is not str:
+            key = None if key is None else to_js_string(key)
         ex.service_call("properties.set", key)
-        value = value if type(value) is str else to_js_string(value)
-        self._write({key: value}, ())
+        if type(value) is not str:
+            value = to_js_string(value)
+        self._write({key: value}, (), pair=(key, value))
         return self
 
     def setProperties(self, properties, deleteAllOthers: bool = False) -> Properties:
@@ -139,23 +141,32 @@ class Properties:
         self._write({}, (), delete_all_others=True)
         return self
 
-    def _write(self, updates: dict, deletes: tuple, *, delete_all_others: bool = False) -> None:
+    def _write(self, updates: dict, deletes: tuple, *, delete_all_others: bool = False,
+               pair: tuple[str, str] | None = None) -> None:
+        """Apply ``updates`` and ``deletes`` in one store transaction (``pair``: the one update of
+        a setProperty, checked without walking the dict: this is every write's hot path)."""
         ex = self._ex
         try:
             emu = self._emu
             settings = emu.settings
-            _check_updates(updates, settings.properties_max_value_bytes)
+            if pair is not None:
+                _check_pair(pair[0], pair[1], settings.properties_max_value_bytes)
+            elif updates:
+                _check_updates(updates, settings.properties_max_value_bytes)
             # spec 2.2: "graphite property writes." is the real text seen for writes
             emu.quotas.charge(ex, PROPERTIES, 1, settings.properties_quota_service_write)
-            limit = settings.properties_max_store_bytes
             # the size check runs inside the store's transaction; a pure delete cannot overflow
-            validate = (lambda size: _check_store_size(size, limit)) if updates else None
             self._store.props_update(self._ns, updates, deletes, delete_all_others=delete_all_others,
-                                     validate=validate)
+                                     validate=self._check_store_size if updates else None)
         except GasError as err:
             ex.outcome(err.message)
             raise
         ex.outcome("ok")
+
+    def _check_store_size(self, size: int) -> None:
+        # spec 2.2 [MEAS tanaikech 2023]: the store limit counts keys and values together
+        if size > self._emu.settings.properties_max_store_bytes:
+            raise PropertyStorageQuota()
 
     def _charge_read(self, cost: int) -> None:
         emu = self._emu
@@ -174,19 +185,17 @@ def utf8_len(text: str) -> int:
 
 def _check_updates(updates: dict, max_value_bytes: int | None) -> None:
     for key, value in updates.items():
-        if not key:
-            # Not documented for Properties; the same text as CacheService's null/empty key (spec 3.2).
-            raise InvalidArgument("key")
-        # spec 2.2 [DOC quotas] 9 KB per value; the message is the community mocks' text [CLAIM]
-        if max_value_bytes is not None and len(value) * 4 > max_value_bytes \
-                and utf8_len(value) > max_value_bytes:
-            raise ArgumentTooLarge("value")
+        _check_pair(key, value, max_value_bytes)
 
 
-def _check_store_size(size: int, max_store_bytes: int) -> None:
-    # spec 2.2 [MEAS tanaikech 2023]: the store limit counts keys and values together
-    if size > max_store_bytes:
-        raise PropertyStorageQuota()
+def _check_pair(key: str | None, value: str, max_value_bytes: int | None) -> None:
+    if not key:
+        # Not documented for Properties; the same text as CacheService's null/empty key (spec 3.2).
+        raise InvalidArgument("key")
+    # spec 2.2 [DOC quotas] 9 KB per value; the message is the community mocks' text [CLAIM]
+    if max_value_bytes is not None and len(value) * 4 > max_value_bytes \
+            and utf8_len(value) > max_value_bytes:
+        raise ArgumentTooLarge("value")
 
 
 def _is_mapping(value) -> bool:

@@ -20,15 +20,20 @@ class MemoryStore:
     shared_between_processes = False
 
     def __init__(self) -> None:
-        self._mutex = threading.RLock()
+        # Services' state: a plain Lock, taken with explicit acquire()/release() on the hot paths
+        # (measured: 0.13 µs a pair against 0.27-0.29 µs for `with` on a Lock or an RLock; every
+        # service call takes it once or twice). No method calls another while holding it.
+        self._mutex = threading.Lock()
+        # Documents: re-entrant, since doc_transaction runs the caller's function under it.
+        self._docs_mutex = threading.RLock()
         self.reset()
 
     def reset(self) -> None:
-        with self._mutex:
+        with self._docs_mutex, self._mutex:
             self._props: dict[str, dict[str, str]] = {}
             self._props_bytes: dict[str, int] = {}
             self._caches: dict[str, dict[str, CacheEntry]] = {}
-            self._quota: dict[tuple[str, str], tuple[float, int]] = {}
+            self._quota: dict[str, dict[str, list]] = {}  # quota -> user -> [start, used]
             self._locks: dict[str, str] = {}
             self._docs: dict[str, dict[str, str]] = {}
             self._seq = itertools.count()
@@ -45,43 +50,66 @@ class MemoryStore:
     def props_update(self, ns: str, updates: Mapping[str, str], deletes: Iterable[str] = (), *,
                      delete_all_others: bool = False,
                      validate: Callable[[int], None] | None = None) -> None:
-        with self._mutex:
+        mutex = self._mutex
+        mutex.acquire()
+        try:
             current = self._props.get(ns)
-            if current is None:
-                current = {}
-            # The size is kept per store and adjusted by the keys that change: a write costs
-            # O(keys written), not O(store) (a store holds up to ~500 KB).
-            size = 0 if delete_all_others else self._props_bytes.get(ns, 0)
-            removed = _NOTHING if delete_all_others or not deletes else {k for k in deletes if k in current}
-            for key in removed:
-                size -= utf8_size(key) + utf8_size(current[key])
-            for key, value in updates.items():
-                old = None if delete_all_others or key in removed else current.get(key)
+            if current is not None and len(updates) == 1 and not deletes and not delete_all_others:
+                # The common case (one setProperty), kept short: it is every write's hot path.
+                ((key, value),) = updates.items()
+                old = current.get(key)
+                size = self._props_bytes[ns] + (len(value) if value.isascii() else utf8_size(value))
                 if old is None:
-                    size += utf8_size(key) + utf8_size(value)
-                else:  # a replaced value: the key's own bytes are already counted
-                    size += utf8_size(value) - utf8_size(old)
-            if validate is not None:
-                validate(size)  # raises -> nothing changed
-            if delete_all_others:
-                self._props[ns] = dict(updates)
-            elif len(updates) + len(removed) == 1 and ns in self._props:
-                # one dict operation: readers (props_get takes no lock) see all of it or none
-                if removed:
-                    del current[next(iter(removed))]
+                    size += len(key) if key.isascii() else utf8_size(key)
                 else:
-                    current.update(updates)
+                    size -= len(old) if old.isascii() else utf8_size(old)
+                if validate is not None:
+                    validate(size)  # raises -> nothing changed
+                current[key] = value  # one dict operation: lock-free readers see it whole
+                self._props_bytes[ns] = size
+                return
+            self._props_update_locked(ns, current or {}, updates, deletes, delete_all_others,
+                                      validate)
+        finally:
+            mutex.release()
+
+    def _props_update_locked(self, ns: str, current: dict[str, str], updates: Mapping[str, str],
+                             deletes: Iterable[str], delete_all_others: bool,
+                             validate: Callable[[int], None] | None) -> None:
+        # The size is kept per store and adjusted by the keys that change: a write costs
+        # O(keys written), not O(store) (a store holds up to ~500 KB).
+        size = 0 if delete_all_others else self._props_bytes.get(ns, 0)
+        removed = _NOTHING if delete_all_others or not deletes else {k for k in deletes if k in current}
+        for key in removed:
+            size -= utf8_size(key) + utf8_size(current[key])
+        for key, value in updates.items():
+            old = None if delete_all_others or key in removed else current.get(key)
+            if old is None:
+                size += utf8_size(key) + utf8_size(value)
+            else:  # a replaced value: the key's own bytes are already counted
+                size += utf8_size(value) - utf8_size(old)
+        if validate is not None:
+            validate(size)  # raises -> nothing changed
+        if delete_all_others:
+            self._props[ns] = dict(updates)
+        elif len(updates) + len(removed) == 1 and ns in self._props:
+            # one dict operation: readers (props_get takes no lock) see all of it or none
+            if removed:
+                del current[next(iter(removed))]
             else:
-                new = dict(current)  # several keys: swap in a new dict so the change is atomic
-                for key in removed:
-                    del new[key]
-                new.update(updates)
-                self._props[ns] = new
-            self._props_bytes[ns] = size
+                current.update(updates)
+        else:
+            new = dict(current)  # several keys: swap in a new dict so the change is atomic
+            for key in removed:
+                del new[key]
+            new.update(updates)
+            self._props[ns] = new
+        self._props_bytes[ns] = size
 
     # -- cache ----------------------------------------------------------------------------
     def cache_get_many(self, ns: str, keys: Iterable[str], now_ms: float) -> dict[str, str]:
-        with self._mutex:
+        self._mutex.acquire()
+        try:
             cache = self._caches.get(ns)
             if not cache:
                 return {}
@@ -95,11 +123,16 @@ class MemoryStore:
                     continue
                 found[key] = entry.value
             return found
+        finally:
+            self._mutex.release()
 
     def cache_put_many(self, ns: str, items: Mapping[str, str], expires_at_ms: float, now_ms: float,
                        *, max_items: int, keep_after_evict: int) -> int:
-        with self._mutex:
-            cache = self._caches.setdefault(ns, {})
+        self._mutex.acquire()
+        try:
+            cache = self._caches.get(ns)
+            if cache is None:
+                cache = self._caches[ns] = {}
             for key, value in items.items():
                 cache.pop(key, None)  # a replaced key counts as newly created (FIFO by creation)
                 cache[key] = CacheEntry(value, expires_at_ms, next(self._seq))
@@ -109,13 +142,18 @@ class MemoryStore:
             if len(cache) <= max_items:
                 return 0
             return self._evict_oldest(cache, len(cache) - keep_after_evict)
+        finally:
+            self._mutex.release()
 
     def cache_remove_many(self, ns: str, keys: Iterable[str]) -> None:
-        with self._mutex:
+        self._mutex.acquire()
+        try:
             cache = self._caches.get(ns)
             if cache:
                 for key in keys:
                     cache.pop(key, None)
+        finally:
+            self._mutex.release()
 
     def cache_evict_oldest(self, ns: str, fraction: float, now_ms: float) -> int:
         with self._mutex:
@@ -150,32 +188,49 @@ class MemoryStore:
     # -- quotas ---------------------------------------------------------------------------
     def quota_charge(self, user: str, quota: str, cost: int, limit: int, now_ms: float,
                      window_ms: float) -> int | None:
-        with self._mutex:
-            start, used = self._quota.get((user, quota), (now_ms, 0))
-            if now_ms - start >= window_ms:
-                start, used = now_ms, 0
-            if used + cost > limit:
+        self._mutex.acquire()
+        try:
+            # [window start, used] per user, per quota: updated in place (charged on every call)
+            users = self._quota.get(quota)
+            if users is None:
+                users = self._quota[quota] = {}
+            usage = users.get(user)
+            if usage is None or now_ms - usage[0] >= window_ms:
+                if cost > limit:
+                    return None
+                users[user] = [now_ms, cost]
+                return cost
+            used = usage[1] + cost
+            if used > limit:
                 return None
-            self._quota[(user, quota)] = (start, used + cost)
-            return used + cost
+            usage[1] = used
+            return used
+        finally:
+            self._mutex.release()
 
     def quota_usage(self, user: str, quota: str, now_ms: float, window_ms: float) -> int:
         with self._mutex:
-            start, used = self._quota.get((user, quota), (now_ms, 0))
-            return 0 if now_ms - start >= window_ms else used
+            usage = self._quota.get(quota, {}).get(user)
+            return 0 if usage is None or now_ms - usage[0] >= window_ms else usage[1]
 
     # -- cross-process locks (trivially in-process here) ------------------------------------
     def lock_try_acquire(self, name: str, owner: str) -> bool:
-        with self._mutex:
+        self._mutex.acquire()
+        try:
             if self._locks.get(name, owner) != owner:
                 return False
             self._locks[name] = owner
             return True
+        finally:
+            self._mutex.release()
 
     def lock_release(self, name: str, owner: str) -> None:
-        with self._mutex:
+        self._mutex.acquire()
+        try:
             if self._locks.get(name) == owner:
                 del self._locks[name]
+        finally:
+            self._mutex.release()
 
     def lock_release_all(self, owner: str) -> None:
         with self._mutex:
@@ -184,23 +239,23 @@ class MemoryStore:
 
     # -- documents ------------------------------------------------------------------------
     def doc_get(self, ns: str, key: str) -> str | None:
-        with self._mutex:
+        with self._docs_mutex:
             return self._docs.get(ns, {}).get(key)
 
     def doc_put(self, ns: str, key: str, value: str) -> None:
-        with self._mutex:
+        with self._docs_mutex:
             self._docs.setdefault(ns, {})[key] = value
 
     def doc_delete(self, ns: str, key: str) -> None:
-        with self._mutex:
+        with self._docs_mutex:
             self._docs.get(ns, {}).pop(key, None)
 
     def doc_keys(self, ns: str) -> list[str]:
-        with self._mutex:
+        with self._docs_mutex:
             return sorted(self._docs.get(ns, {}))
 
     def doc_transaction(self, fn: Callable[[_MemoryTxn], object]) -> object:
-        with self._mutex:
+        with self._docs_mutex:
             txn = _MemoryTxn(self)
             result = fn(txn)  # raises -> the staged writes are dropped
             txn.commit()
