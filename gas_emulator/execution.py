@@ -117,7 +117,7 @@ class Execution:
             if wake > self.deadline_ms:
                 self.pause(latency)  # ends the execution at its deadline
             # zero latency still yields: another execution due now may run first
-            kernel.block(self.actor, wake, False)
+            kernel._block_deterministic(self.actor, wake, False)
         elif emu.latency is not ZERO_LATENCY:  # the zero profile needs no draw (nor this rng)
             latency = emu.latency.draw(op, self.rng)
             if latency > 0:

@@ -43,6 +43,9 @@ class LockTable:
         self._locks: dict[str, _LockState] = {}
         self.stats = {"acquired": 0, "timeouts": 0, "waited": 0, "wait_ms": 0.0}
 
+    def note_wait(self, ex: Execution, ms: float) -> None:
+        """``ex`` spent ``ms`` waiting for a lock (or timing out); the simulator's table keeps it."""
+
     def state(self, name: str) -> _LockState:
         st = self._locks.get(name)
         if st is None:
@@ -141,6 +144,7 @@ class Lock:
             overshoot = ex.emulator.latency.draw("lock.timeout_overshoot", ex.emulator.rng)
             if overshoot:
                 ex.pause(overshoot)
+                self._table.note_wait(ex, overshoot)  # a timed-out wait lasts until it returns
             self._table.stats["timeouts"] += 1
         ex.outcome("acquired" if got else "timeout")
         return got
@@ -169,7 +173,9 @@ class Lock:
                 if not granted and self in st.waiters:
                     st.waiters.remove(self)
                 ex.actor.pending = False  # a grant that landed after the wake-up is read above
-            table.stats["wait_ms"] += ex.now_ms() - started
+            waited = ex.now_ms() - started
+            table.stats["wait_ms"] += waited
+            table.note_wait(ex, waited)
         if granted:
             table.stats["acquired"] += 1
         return granted

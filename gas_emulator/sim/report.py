@@ -11,6 +11,7 @@ import hashlib
 import json
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,8 +72,23 @@ class Report:
     wall_s: float
     replay_command: str = ""
     checks: list[CheckResult] = field(default_factory=list)
-    timeline: dict = field(default_factory=dict, repr=False)  # name -> spans/locks (html.py)
     mode: str = "simulate"
+    #: Builds the per-execution timelines on first use (the HTML page and tests need them; a
+    #: plain run or an explored seed does not, and building them cost ~10 % of a run).
+    timeline_builder: Callable[[], dict] | None = field(default=None, repr=False)
+    _timeline: dict | None = field(default=None, repr=False)
+
+    @property
+    def timeline(self) -> dict:
+        """Execution name -> its :class:`~gas_emulator.sim.timeline.Timeline` (html.py)."""
+        if self._timeline is None:
+            builder, self.timeline_builder = self.timeline_builder, None
+            self._timeline = builder() if builder is not None else {}
+        return self._timeline
+
+    @timeline.setter
+    def timeline(self, value: dict) -> None:
+        self._timeline, self.timeline_builder = value, None
 
     # ------------------------------------------------------------------ derived figures
     @property
@@ -164,8 +180,15 @@ _SCALARS = (str, int, bool)  # floats may be NaN/inf: they take the round trip
 
 def jsonable(value: Any) -> Any:
     """A JSON-able copy of a workload's return value (unknown objects become their repr)."""
-    if value is None or type(value) in _SCALARS:
+    kind = type(value)
+    if value is None or kind in _SCALARS:
         return value  # the common case, without a JSON round trip
+    # flat lists and objects of scalars (most results): what the round trip would give, cheaply
+    if (kind is list or kind is tuple) and all(v is None or type(v) in _SCALARS for v in value):
+        return list(value)
+    if kind is dict and all(type(k) is str and (v is None or type(v) in _SCALARS)
+                            for k, v in value.items()):
+        return dict(value)
     try:
         return json.loads(json.dumps(value, default=repr))
     except (TypeError, ValueError):

@@ -34,6 +34,15 @@ def test_lock_wait_per_execution_matches_the_lock_table_total():
     assert round(sum(r.lock_wait_ms for r in report.executions), 3) == report.lock_stats["wait_ms"]
 
 
+def test_lock_wait_per_execution_is_its_timeline_waits_timeouts_included():
+    # the record's figure comes from the lock table; the timeline is built only when asked for
+    report = simulate(py_workload("counter_with_lock", executions=400, users=20), seed=1)
+    assert report.lock_stats["timeouts"] > 0 and report.lock_stats["waited"] > 0
+    for rec in report.executions:
+        tl = report.timeline.get(rec.name)
+        assert abs(rec.lock_wait_ms - (tl.wait_ms if tl else 0.0)) < 0.002, rec.name
+
+
 def test_service_call_spans_end_at_their_trace_time():
     report = simulate(py_workload("six_calls", executions=3), seed=2)
     ends = sorted(c[3] for tl in report.timeline.values() for c in tl.calls)
