@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..errors import ArgumentTooLarge, GasError, InvalidArgument, ParametersMismatch
 from ..sim.faults import NO_FAULTS
 from .coerce import to_js_string
+from .jstypes import type_name
 
 if TYPE_CHECKING:
     from ..execution import Execution
@@ -101,8 +102,8 @@ class Cache:
         ex.service_call("cache.put", key)
         try:
             self._check_key(key)
-            value = self._check_value(value)
-            self._put({key: value}, expirationInSeconds, "Cache.put")
+            self._put({key: self._check_value(value)}, expirationInSeconds, "Cache.put",
+                      (key, value, expirationInSeconds))
         except GasError as err:
             ex.outcome(err.message)
             raise
@@ -115,13 +116,13 @@ class Cache:
         ex.service_call("cache.put_all", None)
         try:
             if values is None or isinstance(values, str | list | tuple) or not hasattr(values, "keys"):
-                raise ParametersMismatch([type(values).__name__], "Cache.putAll")
+                raise ParametersMismatch([type_name(values)], "Cache.putAll")
             items = {}
             for raw_key in values.keys():  # noqa: SIM118 - a V8 object has keys(), not dict iteration
                 key = _as_str(raw_key)
                 self._check_key(key)
                 items[key] = self._check_value(values[raw_key])
-            self._put(items, expirationInSeconds, "Cache.putAll")
+            self._put(items, expirationInSeconds, "Cache.putAll", (values, expirationInSeconds))
         except GasError as err:
             ex.outcome(err.message)
             raise
@@ -153,9 +154,9 @@ class Cache:
         return None
 
     # ------------------------------------------------------------------ internals
-    def _put(self, items: dict[str, str], seconds, method: str) -> None:
+    def _put(self, items: dict[str, str], seconds, method: str, args: tuple) -> None:
         ex, emu, store = self._ex, self._emu, self._store
-        ttl_ms = self._ttl_ms(seconds, method)
+        ttl_ms = self._ttl_ms(seconds, method, args)
         now = ex.now_ms()
         faults = emu.faults
         if faults is not NO_FAULTS and faults.fires("cache_evict", ex):
@@ -165,12 +166,13 @@ class Cache:
         store.cache_put_many(self._ns, items, now + ttl_ms, now, max_items=settings.cache_max_items,
                              keep_after_evict=settings.cache_keep_after_evict)
 
-    def _ttl_ms(self, seconds, method: str) -> float:
+    def _ttl_ms(self, seconds, method: str, args: tuple) -> float:
         settings = self._emu.settings
         if seconds is None:
             return settings.cache_default_ttl_s * 1000.0  # spec 3.1 [DOC]: default 600 s
         if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-            raise ParametersMismatch(["String", type(seconds).__name__], method)
+            # spec 4.1: the overload error names the JavaScript type of every argument passed
+            raise ParametersMismatch([type_name(a) for a in args], method)
         if math.isnan(seconds) or seconds < 1:
             # spec 3.2 [MEAS]: a negative expiration is accepted and the item persists (default TTL)
             return settings.cache_default_ttl_s * 1000.0
@@ -195,7 +197,7 @@ class Cache:
 
     def _keys(self, keys: Iterable, method: str) -> list[str]:
         if keys is None or isinstance(keys, str | Mapping) or not hasattr(keys, "__iter__"):
-            raise ParametersMismatch([type(keys).__name__], method)
+            raise ParametersMismatch([type_name(keys)], method)
         checked = []
         for raw in keys:
             key = _as_str(raw)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from ..errors import ArgumentTooLarge, GasError, InvalidArgument, ParametersMismatch, PropertyStorageQuota
 from ..quotas import PROPERTIES
 from .coerce import to_js_string
+from .jstypes import type_name
 
 if TYPE_CHECKING:
     from ..execution import Execution
@@ -120,7 +121,7 @@ class Properties:
         ex = self._ex
         ex.service_call("properties.set_all", None)
         if not _is_mapping(properties):  # Apps Script's type-mismatch text pattern (spec 4.1)
-            err = ParametersMismatch([_js_type(properties)], "PropertiesService.Properties.setProperties")
+            err = ParametersMismatch([type_name(properties)], "PropertiesService.Properties.setProperties")
             ex.outcome(err.message)
             raise err
         updates = {_key_str(k) if k is not None else None: to_js_string(properties[k])
@@ -202,18 +203,6 @@ def _is_mapping(value) -> bool:
     # a Python dict, or a V8 object handed over by the runtime (STPyV8 JSObject has keys())
     return isinstance(value, Mapping) or (
         value is not None and not isinstance(value, str | list | tuple) and hasattr(value, "keys"))
-
-
-def _js_type(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "Boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "String"
-    return type(value).__name__
 
 
 def _short(value: str | None, limit: int = 80) -> str | None:

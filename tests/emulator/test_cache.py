@@ -172,7 +172,8 @@ def test_expired_entries_do_not_count(emu, store, cache):
 def test_ttl_must_be_a_number(cache):
     with pytest.raises(GasError) as err:
         cache.put("k", "v", "60")
-    assert err.value.message == "The parameters (String,str) don't match the method signature for Cache.put."
+    assert err.value.message == ("The parameters (String,String,String) don't match the method "
+                                 "signature for Cache.put.")
 
 
 # ---------------------------------------------------------------------- limits
@@ -235,7 +236,7 @@ def test_failing_put_all_stores_nothing(cache):
 def test_put_all_refuses_non_object(cache):
     with pytest.raises(GasError) as err:
         cache.putAll(["a"])
-    assert err.value.message == "The parameters (list) don't match the method signature for Cache.putAll."
+    assert err.value.message == "The parameters (String[]) don't match the method signature for Cache.putAll."
 
 
 def test_get_all_refuses_invalid_key(cache):

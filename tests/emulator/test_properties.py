@@ -81,6 +81,14 @@ def test_set_properties_refuses_non_object(props):
                                  "PropertiesService.Properties.setProperties.")
 
 
+@pytest.mark.parametrize(("value", "shown"), [(["a"], "String[]"), ([1, "a"], "Object[]"),
+                                               (7, "number"), (True, "Boolean")])
+def test_set_properties_mismatch_names_javascript_types(props, value, shown):
+    with pytest.raises(GasError) as err:
+        props.setProperties(value)
+    assert err.value.message.startswith(f"The parameters ({shown}) don't match")
+
+
 def test_delete_property(props):
     props.setProperties({"a": "1", "b": "2"})
     props.deleteProperty("a")
