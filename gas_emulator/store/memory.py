@@ -7,7 +7,7 @@ import itertools
 import threading
 from collections.abc import Callable, Iterable, Mapping
 
-from .base import CacheEntry
+from .base import CREATED_SEQ, EXPIRES_AT_MS, VALUE, CacheEntry
 
 _NOTHING: frozenset[str] = frozenset()
 
@@ -118,10 +118,10 @@ class MemoryStore:
                 entry = cache.get(key)
                 if entry is None:
                     continue
-                if entry.expires_at_ms <= now_ms:
+                if entry[EXPIRES_AT_MS] <= now_ms:
                     del cache[key]
                     continue
-                found[key] = entry.value
+                found[key] = entry[VALUE]
             return found
         finally:
             self._mutex.release()
@@ -135,7 +135,7 @@ class MemoryStore:
                 cache = self._caches[ns] = {}
             for key, value in items.items():
                 cache.pop(key, None)  # a replaced key counts as newly created (FIFO by creation)
-                cache[key] = CacheEntry(value, expires_at_ms, next(self._seq))
+                cache[key] = (value, expires_at_ms, next(self._seq))
             if len(cache) <= max_items:
                 return 0
             self._drop_expired(cache, now_ms)
@@ -173,14 +173,14 @@ class MemoryStore:
 
     @staticmethod
     def _drop_expired(cache: dict[str, CacheEntry], now_ms: float) -> None:
-        for key in [k for k, e in cache.items() if e.expires_at_ms <= now_ms]:
+        for key in [k for k, e in cache.items() if e[EXPIRES_AT_MS] <= now_ms]:
             del cache[key]
 
     @staticmethod
     def _evict_oldest(cache: dict[str, CacheEntry], count: int) -> int:
         if count <= 0:
             return 0
-        oldest = heapq.nsmallest(count, cache.items(), key=lambda kv: kv[1].created_seq)
+        oldest = heapq.nsmallest(count, cache.items(), key=lambda kv: kv[1][CREATED_SEQ])
         for key, _ in oldest:
             del cache[key]
         return len(oldest)
