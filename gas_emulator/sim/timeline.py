@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
+#: Times in reports are rounded to 3 decimals (µs); comparisons across them allow that much.
+_ROUNDING = 0.001
+
 
 @dataclass
 class Timeline:
@@ -63,7 +66,9 @@ def _one(calls: list[tuple], outcomes: list, grants: deque, end: float) -> Timel
 def _acquire(tl: Timeline, held: dict, grants: deque, key: str, outcome: object, stop: float,
              next_start: float) -> None:
     if outcome == "acquired":
-        if grants and grants[0][0] == key and stop <= grants[0][1] <= next_start:
+        # Bounds with a tolerance: an execution's end is kept rounded to the µs, so a grant at
+        # the very instant it ends (killed by its next call) could otherwise fall just outside.
+        if grants and grants[0][0] == key and stop - _ROUNDING <= grants[0][1] <= next_start + _ROUNDING:
             granted = grants.popleft()[1]
             if granted > stop:
                 tl.waits.append((key, round(stop, 3), round(granted, 3), "acquired"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sim_helpers import py_workload
 
 from gas_emulator.sim.html import render_html
@@ -34,10 +35,15 @@ def test_lock_wait_per_execution_matches_the_lock_table_total():
     assert round(sum(r.lock_wait_ms for r in report.executions), 3) == report.lock_stats["wait_ms"]
 
 
-def test_lock_wait_per_execution_is_its_timeline_waits_timeouts_included():
+@pytest.mark.parametrize(("function", "executions", "users", "seed", "faults"), [
+    ("counter_with_lock", 400, 20, 1, "none"),  # timeouts
+    ("six_calls", 120, 4, 1, "all"),  # e0074 is killed by the call right after its lock is granted
+])
+def test_lock_wait_per_execution_is_its_timeline_waits(function, executions, users, seed, faults):
     # the record's figure comes from the lock table; the timeline is built only when asked for
-    report = simulate(py_workload("counter_with_lock", executions=400, users=20), seed=1)
-    assert report.lock_stats["timeouts"] > 0 and report.lock_stats["waited"] > 0
+    report = simulate(py_workload(function, executions=executions, users=users), seed=seed,
+                      faults=faults)
+    assert report.lock_stats["waited"] > 0
     for rec in report.executions:
         tl = report.timeline.get(rec.name)
         assert abs(rec.lock_wait_ms - (tl.wait_ms if tl else 0.0)) < 0.002, rec.name
