@@ -42,6 +42,9 @@ class LockTable:
         self.kernel = emulator.kernel
         self._locks: dict[str, _LockState] = {}
         self.stats = {"acquired": 0, "timeouts": 0, "waited": 0, "wait_ms": 0.0}
+        #: Ownership lives in the store (processes share it) only with a shared store on real time.
+        self.cross_process = (getattr(emulator.store, "shared_between_processes", False)
+                              and not emulator.clock.is_virtual)
 
     def note_wait(self, ex: Execution, ms: float) -> None:
         """``ex`` spent ``ms`` waiting for a lock (or timing out); the simulator's table keeps it."""
@@ -188,8 +191,7 @@ class Lock:
         return True
 
     def _shared_store(self) -> bool:
-        emu = self.ex.emulator
-        return getattr(emu.store, "shared_between_processes", False) and not emu.clock.is_virtual
+        return self._table.cross_process
 
     def _acquire_cross_process(self, timeout_ms: float) -> bool:
         store, ex = self.ex.emulator.store, self.ex

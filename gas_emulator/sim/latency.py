@@ -56,7 +56,8 @@ class Dist:
 
     def draw(self, rng: random.Random) -> float:
         value = self.floor + math.exp(self._mu + self._sigma * rng.gauss(0.0, 1.0))
-        return round(min(value, self.cap), 3)
+        cap = self.cap
+        return round(value if value < cap else cap, 3)
 
 
 @dataclass(frozen=True)
@@ -134,10 +135,12 @@ class GasLatency:
 
     def __init__(self, table: Mapping[str, object] | None = None) -> None:
         self.table = dict(GAS_TABLE if table is None else table)
+        # op -> its distribution's bound draw: one lookup per service call
+        self._draws = {op: dist.draw for op, dist in self.table.items()}
 
     def draw(self, op: str, rng: random.Random) -> float:
-        dist = self.table.get(op)
-        return 0.0 if dist is None else dist.draw(rng)
+        draw = self._draws.get(op)
+        return 0.0 if draw is None else draw(rng)
 
 
 PROFILES = ("gas", "zero")
