@@ -11,8 +11,6 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from .clock import Clock, make_clock
 from .errors import TooManySimultaneousScript, TooManySimultaneousUser
@@ -70,28 +68,11 @@ class Emulator:
         self._running_total = 0
 
     # ------------------------------------------------------------------ executions
-    @contextmanager
     def execution(self, user: str = DEFAULT_USER, document_id: str | None = None,
-                  name: str | None = None) -> Iterator[Execution]:
-        """One execution by ``user``; raises the exact Apps Script error when refused."""
-        self._admit(user)
-        try:
-            actor = self.kernel.attach(name or user)
-        except BaseException:
-            self._leave(user)  # refused by the kernel: give the admission slot back
-            raise
-        ex = Execution(self, user, document_id, actor, name=name)
-        try:
-            yield ex
-        except Terminated as stop:
-            raise stop.error from None
-        finally:
-            try:
-                ex.release_all_locks()
-            finally:
-                ex.end_ms = self.clock.now_ms()
-                self.kernel.detach(actor)
-                self._leave(user)
+                  name: str | None = None) -> ExecutionScope:
+        """One execution by ``user`` (a context manager); raises the exact Apps Script error when
+        refused."""
+        return ExecutionScope(self, user, document_id, name)
 
     def _admit(self, user: str) -> None:
         settings = self.settings
@@ -133,3 +114,42 @@ class Emulator:
             self.trace = []
             if self.call_starts is not None:
                 self.call_starts = []
+
+
+class ExecutionScope:
+    """``with emulator.execution(...) as ex``: admission on entry; on exit, however the body ended,
+    its locks are released and its slot is given back. A class rather than a generator-based
+    context manager: the simulator opens one per execution, and this is ~2 µs cheaper."""
+
+    __slots__ = ("emulator", "user", "document_id", "name", "ex")
+
+    def __init__(self, emulator: Emulator, user: str, document_id: str | None,
+                 name: str | None) -> None:
+        self.emulator = emulator
+        self.user = user
+        self.document_id = document_id
+        self.name = name
+        self.ex: Execution | None = None
+
+    def __enter__(self) -> Execution:
+        emu, user = self.emulator, self.user
+        emu._admit(user)
+        try:
+            actor = emu.kernel.attach(self.name or user)
+        except BaseException:
+            emu._leave(user)  # refused by the kernel: give the admission slot back
+            raise
+        self.ex = Execution(emu, user, self.document_id, actor, name=self.name)
+        return self.ex
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        ex, emu = self.ex, self.emulator
+        try:
+            ex.release_all_locks()
+        finally:
+            ex.end_ms = emu.clock.now_ms()
+            emu.kernel.detach(ex.actor)
+            emu._leave(self.user)
+        if exc_type is not None and issubclass(exc_type, Terminated):
+            raise exc.error from None  # the Apps Script error that ended it
+        return False
