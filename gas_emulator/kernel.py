@@ -12,107 +12,23 @@ Two policies share those data structures:
 * **deterministic**: exactly one actor runs at a time. Every block hands the baton to the next actor,
   chosen by wake-up time and, among equal times, by a draw from the seeded RNG. The same seed gives
   the same interleaving, byte for byte. Actors are threads (JavaScript: V8 needs a real stack) or
-  greenlets (Python workloads: a hand-off is a stack switch, not an OS context switch).
+  greenlets (Python workloads: a hand-off is a stack switch, not an OS context switch); how each is
+  parked and woken is in ``carriers.py``.
 
 Hand-offs wake exactly one actor (spec/v8-threads.md: notify_all over 1,000 threads took 251 s).
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import heapq
 import itertools
 import os
 import random
-import sys
 import threading
 from collections.abc import Callable
 
+from . import carriers
 from .clock import Clock
-
-
-# ---------------------------------------------------------------------- thread hand-off primitives
-# A hand-off between actor threads wakes exactly one thread. With a threading.Lock the woken thread
-# usually wakes while the waker still holds the GIL, sleeps again on the GIL and is woken a second
-# time when the waker blocks: measured ~3 context switches per hand-off (perf stat, bench/sim.py's
-# call-heavy row). A libc semaphore called through ctypes (which releases the GIL around the call)
-# measured ~1.4 per hand-off and ~20-30% less time per hand-off. Linux only; elsewhere, or if libc
-# cannot be loaded, the kernel falls back to threading.Lock.
-def _load_libc():
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        for name in ("sem_init", "sem_post", "sem_wait"):
-            getattr(libc, name).restype = ctypes.c_int
-        libc.sem_init.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_uint]
-        libc.sem_post.argtypes = libc.sem_wait.argtypes = [ctypes.c_void_p]
-    except (OSError, AttributeError):
-        return None
-    return libc
-
-
-_libc = _load_libc()
-_SEM_BYTES = 64  # sizeof(sem_t) is 32 on 64-bit glibc (16 on 32-bit): room to spare
-_EINTR = 4
-
-
-class _LibcSemaphore:
-    """A POSIX semaphore at 0: ``release()`` posts, ``acquire()`` waits (neither holds the GIL)."""
-
-    __slots__ = ("_buf", "_addr")
-
-    def __init__(self) -> None:
-        self._buf = ctypes.create_string_buffer(_SEM_BYTES)  # kept alive as long as the actor
-        self._addr = ctypes.addressof(self._buf)
-        if _libc.sem_init(self._addr, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "sem_init failed")
-
-    def release(self) -> None:
-        _libc.sem_post(self._addr)
-
-    def acquire(self) -> None:
-        while _libc.sem_wait(self._addr) != 0:
-            if ctypes.get_errno() != _EINTR:  # a signal handler ran: wait again
-                raise OSError(ctypes.get_errno(), "sem_wait failed")
-
-
-def _wake_primitive():
-    """A fresh, not yet released wake-up for one actor thread (see above)."""
-    if _libc is not None:
-        try:
-            return _LibcSemaphore()
-        except OSError:
-            pass
-    lock = threading.Lock()
-    lock.acquire()
-    return lock
-
-
-#: Whether a deterministic run's actor threads share one CPU (see _pin_cpu); GAS_EMU_PIN_THREADS=0
-#: turns it off (e.g. when that CPU is busy with other work).
-PIN_ACTOR_THREADS = os.environ.get("GAS_EMU_PIN_THREADS", "1") != "0"
-
-
-def _pin_cpu() -> set[int] | None:
-    """The one CPU to run every actor thread of a deterministic run on, or None.
-
-    Only one actor runs at a time, so a second core buys nothing, while each hand-off to a thread
-    on another core costs a cross-CPU wake-up (an IPI: slow on VMs). Measured: ~15-25% less wall
-    time on both JavaScript rows of bench/sim.py with all actor threads on one CPU. The CPU the
-    driver is on now is chosen (not always CPU 0: parallel test workers would pile up there).
-    """
-    if not PIN_ACTOR_THREADS or not hasattr(os, "sched_setaffinity"):
-        return None
-    try:
-        allowed = os.sched_getaffinity(0)
-        if len(allowed) < 2:
-            return None
-        cpu = _libc.sched_getcpu() if _libc is not None else -1
-        return {cpu if cpu in allowed else min(allowed)}
-    except (OSError, AttributeError):
-        return None
 
 
 class Terminated(BaseException):  # noqa: N818 - unwinding signal, not an error class
@@ -143,7 +59,7 @@ class Actor:
         self.pending = False  # a signal that arrived before the actor blocked
         self.token = 0  # bumps at every block/signal; stale heap entries carry an old token
         self.event: threading.Event | None = None
-        self.sem = None  # threads: what wakes this actor's thread (_wake_primitive)
+        self.sem = None  # threads: what wakes this actor's thread (carriers.wake_primitive)
         self.thread: threading.Thread | None = None
         self.glet = None
         self.done = False
@@ -197,7 +113,7 @@ class Kernel:
         self._driver_sem: threading.Lock | None = None
         self._spawned: list[Actor] = []  # deterministic: every actor of the current run()
         self._hub_next: Actor | None = None  # greenlets: the next actor the hub must start
-        self._pin: set[int] | None = None  # threads: the CPU of every actor thread (_pin_cpu)
+        self._pin: set[int] | None = None  # threads: the CPU of every actor thread (carriers.pin_cpu)
 
     # ------------------------------------------------------------------ who is running
     def current(self) -> Actor | None:
@@ -407,7 +323,7 @@ class Kernel:
         self._driver_sem.acquire()
         if self.thread_stack_size:
             threading.stack_size(self.thread_stack_size)
-        self._pin = _pin_cpu()
+        self._pin = carriers.pin_cpu()
         try:
             nxt = self._pop_locked()
             if nxt is None:
@@ -423,7 +339,7 @@ class Kernel:
         if nxt is None:
             self._driver_sem.release()
         elif nxt.thread is None:
-            nxt.sem = _wake_primitive()
+            nxt.sem = carriers.wake_primitive()
             nxt.thread = threading.Thread(target=self._thread_main, args=(nxt,), name=nxt.name,
                                           daemon=True)
             nxt.thread.start()
@@ -433,7 +349,7 @@ class Kernel:
     def _thread_main(self, actor: Actor) -> None:
         if self._pin is not None:
             try:
-                os.sched_setaffinity(0, self._pin)  # this thread only (see _pin_cpu)
+                os.sched_setaffinity(0, self._pin)  # this thread only (carriers.pin_cpu)
             except OSError:
                 pass  # e.g. the CPU went offline: run unpinned
         self._run_actor(actor)
@@ -455,7 +371,7 @@ class Kernel:
         import greenlet
 
         self._hub = hub = greenlet.getcurrent()
-        idle = _idle_workers()
+        idle = carriers.idle_workers()
         while True:
             nxt, self._hub_next = self._hub_next or self._pop_locked(), None
             if nxt is None:
@@ -465,42 +381,8 @@ class Kernel:
                 nxt.glet.switch()
                 continue
             # A new actor runs on an idle worker greenlet of this thread, or a new one.
-            worker = idle.pop() if idle else greenlet.greenlet(_worker_main)
+            worker = idle.pop() if idle else greenlet.greenlet(carriers.worker_main)
             worker.parent = hub
             nxt.glet = worker
             worker.switch(self, nxt)
 
-
-#: Worker greenlets kept per thread for the next actors (see _worker_main); at most this many.
-MAX_IDLE_WORKERS = 2_048
-_workers = threading.local()
-
-
-def _idle_workers() -> list:
-    idle = getattr(_workers, "idle", None)
-    if idle is None:
-        idle = _workers.idle = []
-    return idle
-
-
-def _worker_main(kernel: Kernel, actor: Actor) -> None:
-    """A greenlet that runs actor after actor, across runs, until the pool is full.
-
-    Starting and ending a greenlet cost ~20 µs here (CPython 3.11 maps and unmaps a frame stack
-    for each), as much as three simulated service calls: 1,000-execution runs start 1,000 of them.
-    """
-    import greenlet
-
-    me = greenlet.getcurrent()
-    while True:
-        kernel._run_actor(actor)
-        if isinstance(actor.error, greenlet.GreenletExit):
-            return  # the greenlet is being collected (a run abandoned mid-way): let it end
-        actor.glet = None
-        hub = kernel._hub
-        kernel = actor = None  # an idle worker keeps nothing of the run alive
-        idle = _idle_workers()
-        if len(idle) >= MAX_IDLE_WORKERS:
-            return  # ends; control goes to the parent, the hub
-        idle.append(me)
-        kernel, actor = hub.switch()

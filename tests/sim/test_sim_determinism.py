@@ -6,7 +6,7 @@ import threading
 
 from sim_helpers import py_workload
 
-from gas_emulator import kernel
+from gas_emulator import carriers
 from gas_emulator.sim.report import canonical_trace, trace_hash
 from gas_emulator.sim.runner import simulate
 
@@ -74,9 +74,9 @@ def test_threads_without_libc_semaphores_or_pinning_give_the_same_trace(monkeypa
     # the portable fallback (threading.Lock wake-ups, threads free to move between CPUs)
     wl = py_workload("six_calls", executions=30, users=3)
     with_libc = simulate(wl, seed=8, faults="all", use_greenlets=False)
-    monkeypatch.setattr(kernel, "_libc", None)
-    monkeypatch.setattr(kernel, "PIN_ACTOR_THREADS", False)
-    assert isinstance(kernel._wake_primitive(), type(threading.Lock()))
+    monkeypatch.setattr(carriers, "_libc", None)
+    monkeypatch.setattr(carriers, "PIN_ACTOR_THREADS", False)
+    assert isinstance(carriers.wake_primitive(), type(threading.Lock()))
     without = simulate(wl, seed=8, faults="all", use_greenlets=False)
     assert without.trace_hash == with_libc.trace_hash
 
@@ -84,11 +84,11 @@ def test_threads_without_libc_semaphores_or_pinning_give_the_same_trace(monkeypa
 def test_greenlet_workers_are_reused_across_runs():
     wl = py_workload("six_calls", executions=20, users=2)
     first = simulate(wl, seed=3)
-    idle = list(kernel._idle_workers())
+    idle = list(carriers.idle_workers())
     assert len(idle) >= 20  # every actor of the run handed its worker back
     second = simulate(wl, seed=3)
     assert second.trace_hash == first.trace_hash
-    assert set(map(id, kernel._idle_workers())) >= set(map(id, idle))  # the same workers again
+    assert set(map(id, carriers.idle_workers())) >= set(map(id, idle))  # the same workers again
 
 
 def test_poisson_arrivals_are_fixed_by_the_seed():
