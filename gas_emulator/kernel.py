@@ -113,6 +113,8 @@ class Kernel:
         self._driver_sem: threading.Lock | None = None
         self._spawned: list[Actor] = []  # deterministic: every actor of the current run()
         self._hub_next: Actor | None = None  # greenlets: the next actor the hub must start
+        # greenlets: an interrupt (Ctrl-C) or exit raised inside an actor; the run stops there
+        self._abort: BaseException | None = None
         self._pin: set[int] | None = None  # threads: the CPU of every actor thread (carriers.pin_cpu)
 
     # ------------------------------------------------------------------ who is running
@@ -258,6 +260,13 @@ class Kernel:
         """Run every spawned actor to completion (the caller is the driver)."""
         if self.use_greenlets:
             self._run_greenlets()
+            abort, self._abort = self._abort, None
+            if abort is not None:
+                # The other actors stay suspended where they were; their greenlets are collected
+                # with the run (each gets GreenletExit and ends).
+                self._spawned = []
+                self._heap.clear()
+                raise abort
         else:
             self._run_threads()
         # Whoever has not finished when nobody can run is stuck (an actor blocked with no wake-up
@@ -362,6 +371,10 @@ class Kernel:
             actor.fn()
         except BaseException as exc:  # noqa: BLE001 - reported to the driver, never lost
             actor.error = exc
+            if self.use_greenlets and isinstance(exc, KeyboardInterrupt | SystemExit):
+                # Python delivers Ctrl-C to whichever greenlet runs on the main thread: stop the
+                # whole run (on threads the driver itself is interrupted), not just this actor.
+                self._abort = exc
         finally:
             actor.done = True
             self._live -= 1
@@ -372,7 +385,7 @@ class Kernel:
 
         self._hub = hub = greenlet.getcurrent()
         idle = carriers.idle_workers()
-        while True:
+        while self._abort is None:
             nxt, self._hub_next = self._hub_next or self._pop_locked(), None
             if nxt is None:
                 break

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sim_helpers import py_workload
 
 from gas_emulator import carriers
 from gas_emulator.sim.report import canonical_trace, trace_hash
 from gas_emulator.sim.runner import simulate
+from gas_emulator.sim.workload import Workload
 
 
 def test_same_seed_twice_gives_the_same_trace_hash():
@@ -96,3 +98,20 @@ def test_poisson_arrivals_are_fixed_by_the_seed():
     arrivals = [r.arrival_ms for r in simulate(wl, seed=1).executions]
     assert arrivals == [r.arrival_ms for r in simulate(wl, seed=1).executions]
     assert arrivals[0] == 0.0 and arrivals == sorted(arrivals) and 1_000 < arrivals[-1] < 10_000
+
+
+def test_an_interrupt_inside_an_execution_stops_the_whole_run():
+    finished = []
+
+    def work(ex):
+        ex.PropertiesService.getScriptProperties().getProperty("k")
+        if len(finished) >= 3:
+            raise KeyboardInterrupt  # what Ctrl-C looks like inside the running greenlet
+        ex.PropertiesService.getScriptProperties().setProperty("k", "v")
+        finished.append(ex.id)
+
+    wl = Workload(function="work", callable=work, executions=200, users=10)
+    with pytest.raises(KeyboardInterrupt):
+        simulate(wl, seed=1)
+    assert len(finished) < 50  # the other executions did not run to the end
+    assert simulate(py_workload("six_calls", executions=20, users=2), seed=3).ok  # next run is clean
