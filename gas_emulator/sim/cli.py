@@ -22,6 +22,9 @@ from .report import Report, canonical_trace
 from .runner import simulate as run_simulation
 from .workload import Workload, WorkloadError, parse_args_json
 
+#: Exit status of an exploration stopped by Ctrl-C with no failure found (128 + SIGINT, as shells do).
+EXIT_INTERRUPTED = 130
+
 
 def workload_options(fn):
     """The options that describe a workload (shared by the three commands)."""
@@ -136,15 +139,17 @@ def explore(root, python_ref, function, args_json, executions, users, rate, late
     result = _explore_with_progress(workload, selected, not collect_all, options, as_json)
     doc = {"seeds": f"{selected.start}:{selected.stop}" if selected.step == 1 else list(selected),
            "shard": shard or "1/1", "seeds_run": result.seeds_run, "ok": result.ok,
+           "interrupted": result.interrupted,
            "failures": [{"seed": r.seed, "trace_hash": r.trace_hash, "replay_command": r.replay_command,
                          "failed_checks": [c.to_dict() for c in r.failed_checks]}
                         for r in result.failures]}
-    if do_shrink and result.failures:
+    if do_shrink and result.failures and not result.interrupted:
         small, report = shrink(workload, result.failures[0].seed, **options)
         doc["shrunk"] = {"executions": small.executions, "users": small.users,
                          "replay_command": report.replay_command}
     _emit_exploration(doc, as_json)
-    sys.exit(0 if result.ok else 1)
+    # a failure found is the answer (1); an interrupted clean range is no verdict (130, as for SIGINT)
+    sys.exit(1 if not result.ok else EXIT_INTERRUPTED if result.interrupted else 0)
 
 
 def _explore_with_progress(workload, seeds, stop_at_first, options, quiet):
@@ -161,7 +166,8 @@ def _emit_exploration(doc: dict, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(doc))
         return
-    click.echo(f"{doc['seeds_run']} seeds run (shard {doc['shard']}): "
+    stopped = " before Ctrl-C stopped the range" if doc["interrupted"] else ""
+    click.echo(f"{doc['seeds_run']} seeds run (shard {doc['shard']}){stopped}: "
                f"{'all passed' if doc['ok'] else str(len(doc['failures'])) + ' failing'}")
     for failure in doc["failures"]:
         messages = "; ".join(f"{c['name']}: {c['message']}" for c in failure["failed_checks"])

@@ -52,6 +52,8 @@ class Exploration:
     seeds_run: int = 0
     failures: list[Report] = field(default_factory=list)
     first_hash: str | None = None
+    #: Stopped by Ctrl-C: what ran until then is still reported (a long range is not lost).
+    interrupted: bool = False
 
     @property
     def ok(self) -> bool:
@@ -62,18 +64,21 @@ def explore(workload: Workload, seeds: Iterable[int], *, stop_at_first: bool = T
             progress: Callable[[int, Report], None] | None = None, **options) -> Exploration:
     """Simulate each seed with ``options`` (as :func:`simulate`); collect the failing reports."""
     result = Exploration()
-    for seed in seeds:
-        report = simulate(workload, seed=seed, **options)
-        result.seeds_run += 1
-        if result.first_hash is None:
-            result.first_hash = report.trace_hash
-        if progress is not None:
-            progress(seed, report)
-        if not report.ok:
-            _drop_bulk(report)
-            result.failures.append(report)
-            if stop_at_first:
-                break
+    try:
+        for seed in seeds:
+            report = simulate(workload, seed=seed, **options)
+            result.seeds_run += 1
+            if result.first_hash is None:
+                result.first_hash = report.trace_hash
+            if progress is not None:
+                progress(seed, report)
+            if not report.ok:
+                _drop_bulk(report)
+                result.failures.append(report)
+                if stop_at_first:
+                    break
+    except KeyboardInterrupt:
+        result.interrupted = True
     return result
 
 

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from sim_helpers import PY_WORKLOADS
 
 from gas_emulator.cli import main
+from gas_emulator.sim import explore as explore_module
 
 PY = ["--python", str(PY_WORKLOADS)]
 
@@ -80,6 +81,23 @@ def test_explore_shard_runs_its_share_and_passes():
     assert result.exit_code == 0
     doc = json.loads(result.output)
     assert doc["seeds"] == [1, 4, 7] and doc["seeds_run"] == 3 and doc["ok"] is True
+
+
+def test_explore_stopped_by_ctrl_c_reports_the_seeds_it_ran(monkeypatch):
+    real = explore_module.simulate
+    runs = []
+
+    def simulate_until_interrupted(*args, **kw):
+        runs.append(kw["seed"])
+        if len(runs) == 4:
+            raise KeyboardInterrupt  # Ctrl-C during the fourth seed
+        return real(*args, **kw)
+
+    monkeypatch.setattr(explore_module, "simulate", simulate_until_interrupted)
+    result = _run("explore", *PY, "--function", "counter_with_lock", "-n", "5", "--seeds", "0:100",
+                  "--check", "unique")
+    assert result.exit_code == 130
+    assert "3 seeds run (shard 1/1) before Ctrl-C stopped the range: all passed" in result.output
 
 
 def test_explore_shrink_prints_a_smaller_replay():

@@ -56,3 +56,17 @@ def test_shrink_finds_a_smaller_failing_workload():
 def test_shrink_refuses_a_passing_seed():
     with pytest.raises(ValueError, match="seed 0 does not fail: nothing to shrink"):
         shrink(py_workload("counter_with_lock", executions=4), seed=0, checks=["unique"])
+
+
+def test_an_interrupted_exploration_keeps_what_it_found():
+    seen = []
+
+    def progress(seed, report):
+        seen.append(seed)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+
+    result = explore(py_workload("counter_no_lock", executions=10), range(0, 50), stop_at_first=False,
+                     progress=progress, checks=["unique"])
+    assert result.interrupted and result.seeds_run == 3
+    assert [r.seed for r in result.failures] == [0, 1]  # the third was stopped before it was judged
