@@ -76,7 +76,7 @@ class Report:
     #: Builds the per-execution timelines on first use (the HTML page and tests need them; a
     #: plain run or an explored seed does not, and building them cost ~10 % of a run).
     timeline_builder: Callable[[], dict] | None = field(default=None, repr=False)
-    _timeline: dict | None = field(default=None, repr=False)
+    _timeline: dict | None = field(default=None, init=False, repr=False)
 
     @property
     def timeline(self) -> dict:
