@@ -88,8 +88,9 @@ def _run(emu: Emulator, workload: Workload, seed: int) -> tuple[list[ExecutionRe
     target = workload.load_project() if workload.is_javascript else workload.load_python()
     make = lambda rec: _actor(emu, target, workload, rec, origin)  # noqa: E731
     # The cyclic garbage collector pauses for the run: nearly everything a run allocates (actors,
-    # trace entries, records) lives until its end, so its passes freed nothing and cost 10-40 %
-    # of a 1,000-execution run (measured with gc.callbacks); the run's garbage is collected after.
+    # trace entries, records) lives until its end, so its passes found little to free, and they
+    # cost 5-15 % of a 1,000-execution run, up to 40 % with a full collection in it (measured with
+    # gc.callbacks). The run's garbage is collected after it.
     collecting = gc.isenabled()
     gc.disable()
     try:
