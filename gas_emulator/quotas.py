@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .errors import ServiceInvokedTooManyTimes
-from .settings import PROPERTIES_DAILY_QUOTA
 
 if TYPE_CHECKING:
     from .emulator import Emulator
@@ -25,17 +24,14 @@ class Quotas:
 
     def limit(self, quota: str) -> int:
         if quota == PROPERTIES:
-            return PROPERTIES_DAILY_QUOTA[self.emulator.settings.account]
+            return self.emulator.settings.properties_daily_quota
         raise KeyError(quota)
 
     def charge(self, ex: Execution, quota: str, cost: int, service_text: str) -> int:
         """Charge ``cost`` to ``ex.user``; raise the exact daily-quota error when exhausted."""
         emu = self.emulator
-        settings = emu.settings
-        # every Properties call is charged: the limit lookup is inlined (see limit())
-        limit = PROPERTIES_DAILY_QUOTA[settings.account] if quota == PROPERTIES else self.limit(quota)
-        used = emu.store.quota_charge(ex.user, quota, cost, limit, emu.clock.now_ms(),
-                                      settings.quota_window_ms)
+        used = emu.store.quota_charge(ex.user, quota, cost, self.limit(quota), emu.clock.now_ms(),
+                                      emu.settings.quota_window_ms)
         if used is None:
             raise ServiceInvokedTooManyTimes(service_text)
         return used

@@ -135,14 +135,9 @@ def _body(e: dict | None) -> dict:
     return body
 
 
-def simRequest(ex: Execution, scenario: dict) -> list:
-    """One simulated caller: picks its request from ``scenario`` with the execution's own random stream.
-
-    scenario: ``types`` (list), ``counts`` (list, default [1]), ``priorities`` (default ["normal"]),
-    ``keys`` (request keys drawn from k0..k{keys-1}; 0 = none), ``mode`` ("nextIds" or "pool").
-    """
-    svc = service_for(ex)
-    ctx = svc.ctx
+def pick_request(ctx, scenario: dict) -> tuple[str, int, str, str | None]:
+    """``(type, count, priority, request key)`` drawn from the execution's own random stream, in
+    this order (the baseline draws the same, so both variants see the same requests)."""
     types = scenario["types"]
     counts = scenario.get("counts", [1])
     priorities = scenario.get("priorities", ["normal"])
@@ -151,6 +146,17 @@ def simRequest(ex: Execution, scenario: dict) -> list:
     count = counts[ctx.random_int(len(counts))]
     priority = priorities[ctx.random_int(len(priorities))]
     key = "k" + str(ctx.random_int(keys)) if keys > 0 else None
+    return type_name, count, priority, key
+
+
+def simRequest(ex: Execution, scenario: dict) -> list:
+    """One simulated caller: picks its request from ``scenario`` with the execution's own random stream.
+
+    scenario: ``types`` (list), ``counts`` (list, default [1]), ``priorities`` (default ["normal"]),
+    ``keys`` (request keys drawn from k0..k{keys-1}; 0 = none), ``mode`` ("nextIds" or "pool").
+    """
+    svc = service_for(ex)
+    type_name, count, priority, key = pick_request(svc.ctx, scenario)
     try:
         if scenario.get("mode", "nextIds") == "pool":
             ids = [svc.cache.getCachedId(type_name, priority) for _ in range(count)]

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from ..execution import Execution
 from .common import Context, dumps, format_id
 from .config import default_config
-from .entry import _SERVICES
+from .entry import _SERVICES, pick_request
 from .idservice import IdService
 from .lock_manager import LockManager
 
@@ -141,16 +141,8 @@ def baselineNextId(ex: Execution, type_name: str) -> str:
 
 def baselineRequest(ex: Execution, scenario: dict) -> list:
     """``simRequest``'s caller on the baseline: same picks, one ``baselineNextId`` per identifier."""
-    ctx = Context(ex, default_config())
-    types = scenario["types"]
-    counts = scenario.get("counts", [1])
-    priorities = scenario.get("priorities", ["normal"])
-    keys = scenario.get("keys", 0)
-    type_name = types[ctx.random_int(len(types))]
-    count = counts[ctx.random_int(len(counts))]
-    ctx.random_int(len(priorities))  # the baseline has no priorities; the draw keeps the picks aligned
-    if keys > 0:
-        ctx.random_int(keys)  # nor request keys
+    # the baseline has no priorities nor request keys; drawing them keeps the picks aligned
+    type_name, count, _, _ = pick_request(Context(ex, default_config()), scenario)
     return [baselineNextId(ex, type_name) for _ in range(count)]
 
 
