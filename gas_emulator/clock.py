@@ -9,6 +9,7 @@ Times are milliseconds since the Unix epoch, as JavaScript's ``Date.now()``.
 from __future__ import annotations
 
 import time
+from math import floor as _floor
 from typing import Protocol
 
 #: 2026-01-01T00:00:00Z: a fixed start so that virtual runs are reproducible byte for byte.
@@ -25,30 +26,51 @@ class VirtualClock:
     """Integer-nanosecond virtual time; moved forward only, by the kernel."""
 
     is_virtual = True
-    __slots__ = ("_ns",)
+    # _ms is _ns / 1e6, kept beside it: time is read ~3x as often as it moves, and dividing an
+    # epoch-sized int costs ~0.1 µs (2 % of a simulated call's instructions, measured by callgrind)
+    __slots__ = ("_ns", "_ms")
 
     def __init__(self, start_ms: float = DEFAULT_EPOCH_MS) -> None:
-        self._ns = _ms_to_ns(start_ms)
+        self._set(_ms_to_ns(start_ms))
+
+    def _set(self, ns: int) -> None:
+        self._ns = ns
+        self._ms = ns / 1_000_000
 
     def now_ms(self) -> float:
-        return self._ns / 1_000_000
+        return self._ms
 
     def advance(self, ms: float) -> None:
         if ms < 0:
             raise ValueError("the virtual clock only moves forward")
-        self._ns += _ms_to_ns(ms)
+        self._set(self._ns + _ms_to_ns(ms))
 
     def advance_to(self, ms: float) -> None:
-        if ms * 1_000_000 < self._ns - 1_000:  # clearly not later (the float product is within ~256 ns)
-            return
+        if ms < self._ms - 0.001:  # clearly not later (_ms is within ~122 ns of _ns); the exact
+            return  # test is below, on integers
         whole = int(ms)  # _ms_to_ns inlined: the simulator moves the clock at every hand-off
         target = whole * 1_000_000 + round((ms - whole) * 1_000_000)
         if target > self._ns:
             self._ns = target
+            self._ms = target / 1_000_000
 
     def move_to(self, ms: float) -> None:
         """Set the time (tests and the simulator's start); may go backwards only before any run."""
-        self._ns = _ms_to_ns(ms)
+        self._set(_ms_to_ns(ms))
+
+
+def round_us(ms: float) -> float:
+    """``round(ms, 3)``, the same value always, without its round trip through a decimal string
+    (0.38 µs a call here; the simulator rounds twice per service call)."""
+    scaled = ms * 1000.0
+    nearest = _floor(scaled + 0.5)
+    if -_SAFE < scaled < _SAFE and -0.4999 < scaled - nearest < 0.4999:
+        # not near a half: the float product's error (< 1e-4 below _SAFE) cannot change the result
+        return nearest / 1000.0
+    return round(ms, 3)  # a half (half-to-even on the exact binary value) or a huge value
+
+
+_SAFE = 1e11
 
 
 def _ms_to_ns(ms: float) -> int:

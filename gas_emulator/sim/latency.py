@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..clock import round_us
+
 
 class LatencyModel(Protocol):
     name: str
@@ -57,7 +59,7 @@ class Dist:
     def draw(self, rng: random.Random) -> float:
         value = self.floor + math.exp(self._mu + self._sigma * rng.gauss(0.0, 1.0))
         cap = self.cap
-        return round(value if value < cap else cap, 3)
+        return round_us(value if value < cap else cap)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class Uniform:
     high: float
 
     def draw(self, rng: random.Random) -> float:
-        return round(rng.uniform(self.low, self.high), 3)
+        return round_us(rng.uniform(self.low, self.high))
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
-from ..clock import VirtualClock
+from ..clock import VirtualClock, round_us
 from ..emulator import Emulator
 from ..errors import GasError
 from ..kernel import SimulationDeadlock
@@ -114,11 +114,11 @@ def _run(emu: Emulator, workload: Workload, seed: int) -> tuple[list[ExecutionRe
 
 def _actor(emu: Emulator, target, workload: Workload, rec: ExecutionRecord, origin: float):
     def run() -> None:
-        rec.start_ms = round(emu.clock.now_ms() - origin, 3)
+        rec.start_ms = round_us(emu.clock.now_ms() - origin)
         try:
             run_one(emu, workload, target, rec)
         finally:
-            rec.end_ms = round(emu.clock.now_ms() - origin, 3)
+            rec.end_ms = round_us(emu.clock.now_ms() - origin)
     return run
 
 

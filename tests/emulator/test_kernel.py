@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import random
 import threading
 
 import pytest
 
 from gas_emulator import Emulator
-from gas_emulator.clock import DEFAULT_EPOCH_MS, RealClock, VirtualClock
+from gas_emulator.clock import DEFAULT_EPOCH_MS, RealClock, VirtualClock, round_us
 from gas_emulator.kernel import Kernel, SimulationDeadlock
 
 
@@ -39,14 +40,17 @@ def test_free_virtual_time_stands_still_while_any_attached_actor_runs():
 
     def sleeper() -> None:
         with emu.execution(user="sleeper@example.com") as ex:
+            utilities = ex.Utilities  # made (its module imported) before the main thread looks
             sleepers.append(ex)
-            ex.Utilities.sleep(1000)
+            utilities.sleep(1000)
             woke_at.append(emu.clock.now_ms())
 
     threads = _threads(runner)
     runner_attached.wait(timeout=5)
     threads += _threads(sleeper)
-    for _ in range(10_000_000):  # spin (no wall-clock sleep) until the sleeper is parked
+    # Spin (no wall-clock sleep) until the sleeper is parked. The spinning thread holds the GIL
+    # and gives it up only every switch interval (5 ms), so the sleeper's steps are slow here.
+    for _ in range(50_000_000):
         if sleepers and sleepers[0].actor.blocked:
             break
     assert sleepers[0].actor.blocked
@@ -202,3 +206,16 @@ def test_virtual_clock_never_moves_backwards():
     assert clock.now_ms() == 1000
     with pytest.raises(ValueError, match="the virtual clock only moves forward"):
         clock.advance(-1)
+
+
+def test_round_us_is_round_to_three_places_including_halves_and_huge_values():
+    # round_us replaces round(x, 3) on the simulator's hot path; traces must not change by a bit.
+    rng = random.Random(7)
+    values = [0.0, 0.0005, 0.0015, -0.0005, 1217.3125, 1361.0625, 30.1235, 2.5e-4, 1e12 + 0.0005,
+              1e15 / 3, -1e13 / 7]
+    for _ in range(20_000):
+        ns = rng.randrange(0, 10**13)
+        values.append(ns / 1e6)  # exact halves among them (…500 ns)
+        values.append((DEFAULT_EPOCH_MS + ns / 1e6) - DEFAULT_EPOCH_MS)  # as trace times are made
+        values.append(rng.random() * 560)  # as latency draws are made
+    assert [round_us(v) for v in values] == [round(v, 3) for v in values]
