@@ -20,14 +20,13 @@ Hand-offs wake exactly one actor (spec/v8-threads.md: notify_all over 1,000 thre
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import os
 import random
 import threading
 from collections.abc import Callable
 
-from . import carriers
+from . import carriers, wakeups
 from .clock import Clock
 
 
@@ -104,7 +103,7 @@ class Kernel:
         self.use_greenlets = use_greenlets
         self.thread_stack_size = thread_stack_size
         self.mutex = threading.Lock()
-        self._heap: list[tuple] = []
+        self._wakeups = wakeups.WakeHeap()
         self._seq = itertools.count()
         self._running = 0  # free/virtual: attached actors not blocked
         self._local = threading.local()
@@ -231,12 +230,12 @@ class Kernel:
 
     def _push(self, wake_ms: float, actor: Actor) -> None:
         tiebreak = self.rng.random() if self.deterministic else 0.0
-        heapq.heappush(self._heap, (wake_ms, tiebreak, next(self._seq), actor.token, actor))
+        self._wakeups.push(wake_ms, tiebreak, next(self._seq), actor.token, actor)
 
     def _pop_locked(self) -> Actor | None:
-        heap = self._heap
-        while heap:
-            wake_ms, _, _, token, actor = heapq.heappop(heap)
+        pop = self._wakeups.pop
+        while (first := pop()) is not None:
+            wake_ms, token, actor = first
             if token != actor.token or actor.done:
                 continue  # stale: signaled or re-blocked since this entry was pushed
             self.clock.advance_to(wake_ms)
@@ -265,7 +264,7 @@ class Kernel:
                 # The other actors stay suspended where they were; their greenlets are collected
                 # with the run (each gets GreenletExit and ends).
                 self._spawned = []
-                self._heap.clear()
+                self._wakeups.clear()
                 raise abort
         else:
             self._run_threads()
@@ -284,19 +283,18 @@ class Kernel:
             return True
         actor.signaled = False
         token = actor.token = actor.token + 1
-        heap = self._heap
         if wake_ms is None:
             actor.blocked = True
             nxt = self._pop_locked()
         else:
-            entry = (wake_ms, self.rng.random(), next(self._seq), token, actor)
-            if not heap or entry < heap[0]:
-                # Fast path: this actor is due first: it goes on without touching the heap.
+            # The earliest entry leaves as this one goes in (one sift instead of a push and a pop),
+            # unless this one is due first: then it goes on without touching the queue.
+            first = self._wakeups.push_pop(wake_ms, self.rng.random(), next(self._seq), token, actor)
+            if first is None:
                 self.clock.advance_to(wake_ms)
                 return False
             actor.blocked = True
-            # The earliest entry leaves as this one goes in: one sift instead of a push and a pop.
-            wake, _, _, top_token, nxt = heapq.heapreplace(heap, entry)
+            wake, top_token, nxt = first
             if top_token != nxt.token or nxt.done:
                 nxt = self._pop_locked()  # a stale entry: the next live one
             else:

@@ -115,3 +115,19 @@ def test_an_interrupt_inside_an_execution_stops_the_whole_run():
         simulate(wl, seed=1)
     assert len(finished) < 50  # the other executions did not run to the end
     assert simulate(py_workload("six_calls", executions=20, users=2), seed=3).ok  # next run is clean
+
+
+def test_simulations_give_the_same_trace_on_the_compiled_and_the_python_wakeup_queue(monkeypatch):
+    pytest.importorskip("gas_emulator._wakeheap", reason="the C queue was not compiled here")
+    from gas_emulator import wakeups
+
+    wl = py_workload("six_calls", executions=60, users=4)
+    used: list[type] = []
+
+    def note_queue(emu) -> None:
+        used.append(type(emu.kernel._wakeups))
+
+    compiled = simulate(wl, seed=5, faults="all", setup=note_queue).trace_hash
+    monkeypatch.setattr(wakeups, "WakeHeap", wakeups.PyWakeHeap)
+    assert simulate(wl, seed=5, faults="all", setup=note_queue).trace_hash == compiled
+    assert [t.__name__ for t in used] == ["WakeHeap", "PyWakeHeap"]
