@@ -135,9 +135,13 @@ static PyObject *WakeHeap_push_pop(WakeHeap *self, PyObject *const *args, Py_ssi
 }
 
 static void release_all(WakeHeap *self) {
+    /* Detach the entries first: a destructor run by a DECREF below may use this heap again. */
+    Entry *items = self->items;
     Py_ssize_t size = self->size;
-    self->size = 0; /* first, so that a destructor running below sees an empty heap */
-    for (Py_ssize_t i = 0; i < size; i++) Py_DECREF(self->items[i].actor);
+    self->items = NULL;
+    self->size = self->capacity = 0;
+    for (Py_ssize_t i = 0; i < size; i++) Py_DECREF(items[i].actor);
+    PyMem_Free(items);
 }
 
 static PyObject *WakeHeap_clear(WakeHeap *self, PyObject *Py_UNUSED(ignored)) {
@@ -160,7 +164,6 @@ static int WakeHeap_tp_clear(WakeHeap *self) {
 static void WakeHeap_dealloc(WakeHeap *self) {
     PyObject_GC_UnTrack(self);
     release_all(self);
-    PyMem_Free(self->items);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 

@@ -73,3 +73,17 @@ def test_the_c_queue_refuses_a_malformed_entry_and_stays_as_it_was():
         queue.push_pop("soon", 0.0, 3, 0, "b")
     assert len(queue) == 1
     assert queue.pop() == (1.0, 0, "a")
+
+
+def test_the_c_queue_survives_a_destructor_that_uses_it_while_it_clears():
+    queue = CWakeHeap()
+
+    class Reentrant:
+        def __del__(self) -> None:
+            queue.push(9.0, 0.0, 99, 0, "pushed while clearing")
+
+    queue.push(1.0, 0.0, 1, 0, Reentrant())
+    queue.push(2.0, 0.0, 2, 0, "plain")
+    queue.clear()  # drops the last reference to Reentrant: its __del__ pushes
+    assert queue.pop() == (9.0, 0, "pushed while clearing")
+    assert queue.pop() is None
