@@ -140,8 +140,8 @@ class Execution:
 
     # The Apps Script globals (LockService, PropertiesService ...) are _Global descriptors, set on
     # the class below: no __getattr__ here, since a class with one has every attribute read of its
-    # instances go through a slow generic path (callgrind: ~10,000 instructions per simulated call,
-    # 12 % of it, for reads of ordinary attributes such as self.emulator).
+    # instances go through a slow generic path (valgrind: 5,300 instructions per simulated call,
+    # 7 % of it, for reads of ordinary attributes such as self.emulator).
 
     def release_all_locks(self) -> None:
         for lock in list(self.held_locks):
