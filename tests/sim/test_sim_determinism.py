@@ -118,7 +118,8 @@ def test_an_interrupt_inside_an_execution_stops_the_whole_run():
 
 
 def test_simulations_give_the_same_trace_on_the_compiled_and_the_python_wakeup_queue(monkeypatch):
-    pytest.importorskip("gas_emulator._wakeheap", reason="the C queue was not compiled here")
+    compiled_queue = pytest.importorskip("gas_emulator._wakeheap",
+                                         reason="the C queue was not compiled here").WakeHeap
     from gas_emulator import wakeups
 
     wl = py_workload("six_calls", executions=60, users=4)
@@ -127,6 +128,7 @@ def test_simulations_give_the_same_trace_on_the_compiled_and_the_python_wakeup_q
     def note_queue(emu) -> None:
         used.append(type(emu.kernel._wakeups))
 
+    monkeypatch.setattr(wakeups, "WakeHeap", compiled_queue)  # even under GAS_EMU_PURE_PYTHON=1
     compiled = simulate(wl, seed=5, faults="all", setup=note_queue).trace_hash
     monkeypatch.setattr(wakeups, "WakeHeap", wakeups.PyWakeHeap)
     assert simulate(wl, seed=5, faults="all", setup=note_queue).trace_hash == compiled
