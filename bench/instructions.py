@@ -19,6 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from gas_emulator.markers import write_section
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
 ROOT = HERE.parent
@@ -84,9 +86,6 @@ def main() -> None:
     body = table()
     print(body)
     if "--write" in sys.argv:
-        sys.path.insert(0, str(ROOT))
-        from gas_emulator.markers import write_section
-
         write_section(RESULTS, "instructions", (
             "## instructions: simulated calls counted by valgrind\n\n"
             "Command: `.venv/bin/python bench/instructions.py --write` (valgrind cachegrind, one "

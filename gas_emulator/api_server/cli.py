@@ -17,10 +17,6 @@ from gas_emulator.api_server.settings import ApiSettings
 from gas_emulator.netaddr import is_loopback_host
 
 
-def _loopback(host: str) -> bool:
-    return is_loopback_host(host)
-
-
 def _make_store(state: Path | None) -> Any:
     if state is None:
         from gas_emulator.store.memory import MemoryStore
@@ -55,7 +51,7 @@ def serve_api(host: str, port: int, state: Path | None, require_auth: bool, api_
 
     Example: gas-emu serve-api --port 8085 --state api.sqlite
     """
-    if not _loopback(host):
+    if not is_loopback_host(host):
         raise click.BadParameter(f"{host!r} is not a loopback address (the fake accepts any token)",
                                  param_hint="--host")
     settings = ApiSettings(require_auth=require_auth, api_disabled=api_disabled, fault_rate=fault_rate,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import LockTimeout, ParametersMismatch
+from .jstypes import type_name
 
 if TYPE_CHECKING:
     from ..emulator import Emulator
@@ -244,7 +245,5 @@ def _owner_token(lock: Lock) -> str:
 
 def _timeout_arg(value, method: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        from .jstypes import type_name
-
         raise ParametersMismatch([type_name(value)], method)
     return float(value)

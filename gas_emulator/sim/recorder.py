@@ -9,12 +9,8 @@ deterministic runs use these (one actor at a time, so no locking is needed here)
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 from ..services.lock import LockTable
-
-if TYPE_CHECKING:
-    pass
 
 
 def call_spans(starts: tuple[float, list[float] | None], trace: list[list]) -> dict[str, list[tuple]]:

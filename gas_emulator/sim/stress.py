@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterable
 
+from ..clock import round_us
 from ..emulator import Emulator
 from ..settings import Settings
 from .checks import run_checks
@@ -80,11 +81,11 @@ def _thread_main(emu, workload, target, rec, origin, gate) -> None:
     delay_s = (origin + rec.arrival_ms) / 1000.0 - time.time()
     if delay_s > 0:
         time.sleep(delay_s)  # Poisson arrivals in real time (stress mode only)
-    rec.start_ms = round(time.time() * 1000.0 - origin, 3)
+    rec.start_ms = round_us(time.time() * 1000.0 - origin)
     try:
         run_one(emu, workload, target, rec)
     finally:
-        rec.end_ms = round(time.time() * 1000.0 - origin, 3)
+        rec.end_ms = round_us(time.time() * 1000.0 - origin)
 
 
 def _run_processes(workload, seed, latency, faults, store_path, settings):

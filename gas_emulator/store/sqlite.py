@@ -149,7 +149,7 @@ class SqliteStore:
 
     def props_update(self, ns: str, updates: Mapping[str, str], deletes: Iterable[str] = (), *,
                      delete_all_others: bool = False,
-                     validate: Callable[[dict[str, str]], None] | None = None) -> None:
+                     validate: Callable[[int], None] | None = None) -> None:
         deletes = tuple(deletes)
         with self._txn() as db:
             if delete_all_others:
