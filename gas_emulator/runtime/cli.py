@@ -9,7 +9,6 @@ document: ``result``, ``error`` (message, type, stack, or null), ``logs`` (level
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -81,7 +80,6 @@ def run(root: Path | None, state: Path | None, user: str, account: str, as_json:
         project = Project.from_directory(directory, clasp_json)
     except ProjectError as err:
         raise ProjectMissing(str(err)) from None
-    _use_time_zone(project.time_zone)
     store = None
     clock = None
     if state is not None:
@@ -95,13 +93,6 @@ def run(root: Path | None, state: Path | None, user: str, account: str, as_json:
     _report(outcome, as_json)
     if outcome.error is not None:
         raise SystemExit(1)
-
-
-def _use_time_zone(zone: str) -> None:
-    """V8 reads the process time zone for Date's local time (getHours, toString) at its first use;
-    Apps Script uses the script's. One project per process here, so the manifest's zone is it."""
-    os.environ["TZ"] = zone
-    time.tzset()
 
 
 def _report(outcome, as_json: bool) -> None:
