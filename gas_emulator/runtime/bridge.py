@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import GasError, ParametersMismatch
 from ..kernel import Terminated
 from ..services.jstypes import epoch_ms, from_epoch_ms, to_signed, type_name
+from .text import v8_string
 
 if TYPE_CHECKING:
     from ..execution import Execution
@@ -130,6 +131,8 @@ class Bridge:
             return self._internal(target, name, err)
         except Exception as err:  # noqa: BLE001 - an emulator bug surfaces as a JS Error, visibly
             return self._internal(target, name, err)
+        if type(result) is str:
+            return v8_string(result)  # emoji survive (see runtime/text.py)
         if (result is None or type(result) in _PRIMITIVES) and (
                 type(result) is not float or math.isfinite(result)):
             return result

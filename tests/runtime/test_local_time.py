@@ -8,12 +8,15 @@ zones' values follow the tz database (the ICU data V8 ships), as V8 prints them.
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 
 import pytest
+from click.testing import CliRunner
 
 from gas_emulator import Emulator
-from gas_emulator.runtime import run_function, run_web_request
+from gas_emulator.cli import main
+from gas_emulator.runtime import Project, run_function, run_web_request
 
 LOCAL = "(function (d) { return [d.getHours(), d.getTimezoneOffset(), d.toString()]; })"
 
@@ -90,7 +93,39 @@ def test_two_zones_at_once_on_two_threads_each_keep_their_own(one_file_project):
     assert results == {"Asia/Tokyo": [[21, -540]] * 5, "America/Los_Angeles": [[5, 420]] * 5}
 
 
-def test_local_time_in_a_web_app_request(load):
-    response = run_web_request(Emulator(), load("gas_local_time"), "GET", query="ms=1720094400000")
-    assert json.loads(response.body) == [8, 240, "Thu Jul 04 2024 08:00:00 GMT-0400 (Eastern Daylight Time)",
-                                         "7/4/2024, 8:00:00 AM"]
+# 2024-07-04T12:00:00Z and 2024-01-15T12:00:00Z in a zone with DST and in one without
+NEW_YORK = "America/New_York"
+ENTRY_POINT_CASES = [
+    (NEW_YORK, 1720094400000, [8, 240, "Thu Jul 04 2024 08:00:00 GMT-0400 (Eastern Daylight Time)"]),
+    (NEW_YORK, 1705320000000, [7, 300, "Mon Jan 15 2024 07:00:00 GMT-0500 (Eastern Standard Time)"]),
+    ("Asia/Dubai", 1720094400000, [16, -240, "Thu Jul 04 2024 16:00:00 GMT+0400 (Gulf Standard Time)"]),
+]
+
+
+def _project_in(zone: str, fixtures, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(fixtures / "gas_local_time", root)
+    (root / "appsscript.json").write_text(json.dumps({"timeZone": zone, "runtimeVersion": "V8"}))
+    return root
+
+
+@pytest.mark.parametrize(("zone", "ms", "expected"), ENTRY_POINT_CASES)
+def test_local_time_in_gas_emu_run(fixtures, tmp_path, zone, ms, expected):
+    root = _project_in(zone, fixtures, tmp_path)
+    out = CliRunner().invoke(main, ["run", "--root", str(root), "--json", "localTime", str(ms)])
+    assert json.loads(out.stdout)["result"] == expected
+
+
+@pytest.mark.parametrize(("zone", "ms", "expected"), ENTRY_POINT_CASES)
+def test_local_time_in_simulate(fixtures, tmp_path, zone, ms, expected):
+    root = _project_in(zone, fixtures, tmp_path)
+    out = CliRunner().invoke(main, ["simulate", "--root", str(root), "--function", "localTime",
+                                    "--args", f"[{ms}]", "-n", "2", "--json"])
+    assert [e["result"] for e in json.loads(out.stdout)["executions"]] == [expected, expected]
+
+
+@pytest.mark.parametrize(("zone", "ms", "expected"), ENTRY_POINT_CASES)
+def test_local_time_in_a_web_app_request(fixtures, tmp_path, zone, ms, expected):
+    project = Project.from_directory(_project_in(zone, fixtures, tmp_path))
+    response = run_web_request(Emulator(), project, "GET", query=f"ms={ms}")
+    assert json.loads(response.body)[:3] == expected
