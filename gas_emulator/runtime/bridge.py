@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 #: Marks a non-primitive result; random per process so that no stored string can pass for one.
 MARK = "\x00gas" + secrets.token_hex(8) + "\x00"
 _PRIMITIVES = (str, int, float, bool)
+#: A Date the services cannot take (an emulator limit; Apps Script's Java dates reach further).
+DATE_OUT_OF_RANGE = "gas_emulator: the Date {} is outside years 1-9999, which the emulated services support"
 _class_specs: dict[type, dict] = {}
 
 
@@ -212,7 +214,10 @@ class Bridge:
 def _js_date(ms: float, text: str) -> object:
     if not math.isfinite(ms):  # an Invalid Date has no instant
         return JsFunctionSource(text)
-    base = from_epoch_ms(ms)
+    try:
+        base = from_epoch_ms(ms)
+    except OverflowError:  # Python's datetime stops at years 1 and 9999; JavaScript's does not
+        raise ValueError(DATE_OUT_OF_RANGE.format(text)) from None
     date = JsDate(base.year, base.month, base.day, base.hour, base.minute, base.second,
                   base.microsecond, tzinfo=UTC)
     date.js_string = text

@@ -93,7 +93,9 @@ def test_no_odd_intl_or_date_input_aborts_the_process():
                            "--json", "oddInputs"], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     results = json.loads(done.stdout)["result"]
-    assert len(results) == 30 and results[5] == "5: RangeError: Incorrect locale information provided"
+    assert len(results) == 32 and results[5] == "5: RangeError: Incorrect locale information provided"
+    assert results[30] == ("30: Error: gas_emulator: the Date Fri Sep 12 275760 20:00:00 GMT-0400 (Eastern "
+                           "Daylight Time) is outside years 1-9999, which the emulated services support")
 
 
 def test_results_do_not_depend_on_the_host_zone_and_locale(fixtures):
