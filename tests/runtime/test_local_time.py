@@ -128,4 +128,35 @@ def test_local_time_in_simulate(fixtures, tmp_path, zone, ms, expected):
 def test_local_time_in_a_web_app_request(fixtures, tmp_path, zone, ms, expected):
     project = Project.from_directory(_project_in(zone, fixtures, tmp_path))
     response = run_web_request(Emulator(), project, "GET", query=f"ms={ms}")
-    assert json.loads(response.body)[:3] == expected
+    assert json.loads(response.body) == expected
+
+
+# Intl and formatDate follow the script's zone too: (toLocaleString, Intl's zone, formatDate "z|zzzz")
+INTL_CASES = [
+    (NEW_YORK, 1720094400000, ["7/4/2024, 8:00:00 AM", NEW_YORK, "EDT|Eastern Daylight Time"]),
+    (NEW_YORK, 1705320000000, ["1/15/2024, 7:00:00 AM", NEW_YORK, "EST|Eastern Standard Time"]),
+    ("Asia/Dubai", 1720094400000, ["7/4/2024, 4:00:00 PM", "Asia/Dubai", "GST|Gulf Standard Time"]),
+]
+EVERYWHERE = ["1,234.5", "ab"]  # en-US number format and collation
+
+
+@pytest.mark.parametrize(("zone", "ms", "expected"), INTL_CASES)
+def test_intl_and_format_date_in_gas_emu_run(fixtures, tmp_path, zone, ms, expected):
+    root = _project_in(zone, fixtures, tmp_path)
+    out = CliRunner().invoke(main, ["run", "--root", str(root), "--json", "intl", str(ms)])
+    assert json.loads(out.stdout)["result"] == expected + EVERYWHERE
+
+
+@pytest.mark.parametrize(("zone", "ms", "expected"), INTL_CASES)
+def test_intl_and_format_date_in_simulate(fixtures, tmp_path, zone, ms, expected):
+    root = _project_in(zone, fixtures, tmp_path)
+    out = CliRunner().invoke(main, ["simulate", "--root", str(root), "--function", "intl",
+                                    "--args", f"[{ms}]", "-n", "2", "--json"])
+    assert [e["result"] for e in json.loads(out.stdout)["executions"]] == [expected + EVERYWHERE] * 2
+
+
+@pytest.mark.parametrize(("zone", "ms", "expected"), INTL_CASES)
+def test_intl_and_format_date_in_a_web_app_request(fixtures, tmp_path, zone, ms, expected):
+    project = Project.from_directory(_project_in(zone, fixtures, tmp_path))
+    response = run_web_request(Emulator(), project, "GET", query=f"ms={ms}&fn=intl")
+    assert json.loads(response.body) == expected + EVERYWHERE
