@@ -44,7 +44,12 @@ def test_get_log_keeps_them(load):
 
 def test_an_argument_from_python_keeps_them(load):
     result = run_function(Emulator(), load("gas_emoji"), "roundTrip", ["x\U0001F680"]).result
-    assert result["property"] == "x\U0001F680" and result["same"] == [True, True, True]
+    assert result["property"] == "x\U0001F680" and result["same"] == [True, True, True, True]
+
+
+def test_a_property_key_and_a_format_date_literal_keep_them(load):
+    result = run_function(Emulator(), load("gas_emoji"), "roundTrip").result
+    assert (result["keyed"], result["date"]) == (True, f"{TEXT} 1970")
 
 
 def test_gas_emu_run_json_output_keeps_them(fixtures):
