@@ -101,6 +101,10 @@
           mask |= 1 << i;
           return stringify(enc(x, []));
         }
+        if (typeof x === 'string' && i < 31 && !x.isWellFormed()) {
+          mask |= 1 << i;  // a lone surrogate: STPyV8 would make it U+FFFD; JSON escapes keep it
+          return stringify(x);
+        }
         return x;
       });
       r = call(h, name, mask, ...a);

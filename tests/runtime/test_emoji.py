@@ -72,3 +72,18 @@ def test_a_web_app_request_keeps_them(load):
 
 def test_an_escaped_backslash_before_an_emoji_stays_a_backslash():
     assert v8_source("'\\\\\U0001F642'") == "'\\\\\\uD83D\\uDE42'"
+
+
+def test_a_lone_surrogate_written_by_a_script_comes_back_unchanged(one_file_project):
+    project = one_file_project(
+        "function f() { var p = PropertiesService.getScriptProperties(); p.setProperty('k', 'a\\ud800b');"
+        " var v = p.getProperty('k'); return [v === 'a\\ud800b', p.getProperties().k === 'a\\ud800b']; }")
+    assert run_function(Emulator(), project, "f").result == [True, True]
+
+
+def test_gas_emu_run_json_carries_a_lone_surrogate_as_an_escape(tmp_path):
+    (tmp_path / "appsscript.json").write_text("{}")
+    (tmp_path / "Code.js").write_text("function f() { return 'a\\ud800' + '\U0001F642'; }")
+    out = CliRunner().invoke(main, ["run", "--root", str(tmp_path), "--json", "f"])
+    assert (out.exit_code, out.stdout) == (
+        0, '{"result": "a\\ud800\\ud83d\\ude42", "error": null, "logs": [], "elapsed_ms": 0.0}\n')
