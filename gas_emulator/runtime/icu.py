@@ -78,14 +78,18 @@ def default_locale_from_environment() -> Iterator[None]:
             os.environ["LC_ALL"] = saved
 
 
-@functools.cache
-def icu_zone_id(zone: str) -> str:
+def icu_zone_id(zone: object) -> str:
     """The IANA id ICU should use for the script time zone ``zone`` (Java's reading of it).
 
     A Java custom id (``GMT+4``) becomes ``Etc/GMT-4`` (the Etc zones' signs are inverted, POSIX
     style); ICU cannot read a fixed offset with minutes from ``TZ``, so ``GMT+05:30`` is read as
     UTC for Date's local time (Utilities.formatDate still uses the exact offset).
     """
+    return _icu_zone_id(zone) if isinstance(zone, str) else "UTC"  # not a zone id at all: Java's GMT
+
+
+@functools.cache
+def _icu_zone_id(zone: str) -> str:
     java = resolve_zone(zone)
     key = getattr(java.tz, "key", None)
     if key is not None:

@@ -160,3 +160,18 @@ def test_intl_and_format_date_in_a_web_app_request(fixtures, tmp_path, zone, ms,
     project = Project.from_directory(_project_in(zone, fixtures, tmp_path))
     response = run_web_request(Emulator(), project, "GET", query=f"ms={ms}&fn=intl")
     assert json.loads(response.body) == expected + EVERYWHERE
+
+
+def test_a_java_custom_whole_hour_zone_is_that_fixed_offset(js):
+    assert _at(js, "2024-07-04T12:00:00Z", "GMT+4")[:2] == [16, -240]
+
+
+def test_a_custom_zone_with_minutes_is_utc_for_local_time_a_documented_limit(js):
+    assert _at(js, "2024-07-04T12:00:00Z", "GMT+05:30")[:2] == [12, 0]
+
+
+def test_an_emulator_zone_that_is_not_a_string_is_gmt(one_file_project):
+    emu = Emulator()
+    emu.time_zone = None  # set by hand, bypassing the manifest
+    project = one_file_project("function f() { return new Date(0).getTimezoneOffset(); }", zone=None)
+    assert run_function(emu, project, "f").result == 0
