@@ -29,7 +29,7 @@ import functools
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta, timezone
 from importlib.resources import files
 
@@ -45,7 +45,8 @@ _zone_changed = _v8._ZN2v87Isolate39DateTimeConfigurationChangeNotificationENS0_
 _zone_changed.argtypes = [ctypes.c_void_p, ctypes.c_int]
 _REDETECT = 1  # v8::Isolate::TimeZoneDetection::kRedetect (include/v8-isolate.h)
 
-#: Apps Script's default locale for Intl and toLocaleString (the brief of issue #12: en-US).
+#: Apps Script's default locale for Intl and toLocaleString: en-US, as issue #12 states for Apps Script
+#: (one ICU default per process, so not a per-emulator Setting).
 DEFAULT_LOCALE = "en_US"
 _zone_lock = threading.Lock()
 
@@ -101,7 +102,7 @@ def _icu_zone_id(zone: str) -> str:
     return f"Etc/GMT{-hours:+d}"
 
 
-def set_isolate_zone(isolate_ptr: int, zone_id: str, evaluate: object) -> None:
+def set_isolate_zone(isolate_ptr: int, zone_id: str, evaluate: Callable[[str], object]) -> None:
     """Give the entered isolate ``isolate_ptr`` the local time zone ``zone_id`` (an ICU zone id).
 
     ``evaluate(js)`` runs JavaScript in a context of that isolate: it makes V8 copy the default
