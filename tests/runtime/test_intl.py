@@ -106,3 +106,11 @@ def test_results_do_not_depend_on_the_host_zone_and_locale(fixtures):
     assert json.loads(done.stdout)["result"] == [
         8, 240, "Thu Jul 04 2024 08:00:00 GMT-0400 (Eastern Daylight Time)", "7/4/2024, 8:00:00 AM",
         "1,234.5"]
+
+
+def test_icu_data_comes_from_the_installed_wheel_not_a_machine_wide_copy():
+    from gas_emulator.runtime import icu
+
+    path = Path(icu.icu_data_file())
+    assert path.parent.name == "stpyv8-icu" and path.parent.parent.name == "site-packages"
+    assert icu.load_icu_data() is True  # V8 holds ICU data (a second call only confirms it)
