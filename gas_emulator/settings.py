@@ -72,6 +72,10 @@ class Settings:
     # -- Utilities --------------------------------------------------------------------------
     #: spec 4.1 [DOC]: "The maximum allowed value is 300000 (or 5 minutes)."
     sleep_max_ms: int = 300_000
+    #: Charset of computeDigest(alg, String) and computeHmac*(String, String) without one: undocumented.
+    #: US_ASCII ("?" per unmappable character) is what gas-fakes' test/testutilities.js expects ("default
+    #: charset with special text is US_ASCII"; that file also runs on Apps Script); "UTF_8" is the other.
+    utilities_digest_default_charset: str = "US_ASCII"
 
     # -- Logger / Session -------------------------------------------------------------------
     #: getLog() line shape is undocumented; community parsers split on " INFO: " after a Java

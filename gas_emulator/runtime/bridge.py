@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import GasError, ParametersMismatch
 from ..kernel import Terminated
 from ..services.jstypes import epoch_ms, from_epoch_ms, to_signed, type_name
+from .text import v8_string
 
 if TYPE_CHECKING:
     from ..execution import Execution
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 #: Marks a non-primitive result; random per process so that no stored string can pass for one.
 MARK = "\x00gas" + secrets.token_hex(8) + "\x00"
 _PRIMITIVES = (str, int, float, bool)
+#: A Date the services cannot take (an emulator limit; Apps Script's Java dates reach further).
+DATE_OUT_OF_RANGE = "gas_emulator: the Date {} is outside years 1-9999, which the emulated services support"
 _class_specs: dict[type, dict] = {}
 
 
@@ -130,6 +133,8 @@ class Bridge:
             return self._internal(target, name, err)
         except Exception as err:  # noqa: BLE001 - an emulator bug surfaces as a JS Error, visibly
             return self._internal(target, name, err)
+        if type(result) is str:
+            return v8_string(result)  # emoji survive (see runtime/text.py)
         if (result is None or type(result) in _PRIMITIVES) and (
                 type(result) is not float or math.isfinite(result)):
             return result
@@ -209,7 +214,10 @@ class Bridge:
 def _js_date(ms: float, text: str) -> object:
     if not math.isfinite(ms):  # an Invalid Date has no instant
         return JsFunctionSource(text)
-    base = from_epoch_ms(ms)
+    try:
+        base = from_epoch_ms(ms)
+    except OverflowError:  # Python's datetime stops at years 1 and 9999; JavaScript's does not
+        raise ValueError(DATE_OUT_OF_RANGE.format(text)) from None
     date = JsDate(base.year, base.month, base.day, base.hour, base.minute, base.second,
                   base.microsecond, tzinfo=UTC)
     date.js_string = text

@@ -9,7 +9,6 @@ document: ``result``, ``error`` (message, type, stack, or null), ``logs`` (level
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -81,7 +80,6 @@ def run(root: Path | None, state: Path | None, user: str, account: str, as_json:
         project = Project.from_directory(directory, clasp_json)
     except ProjectError as err:
         raise ProjectMissing(str(err)) from None
-    _use_time_zone(project.time_zone)
     store = None
     clock = None
     if state is not None:
@@ -97,13 +95,6 @@ def run(root: Path | None, state: Path | None, user: str, account: str, as_json:
         raise SystemExit(1)
 
 
-def _use_time_zone(zone: str) -> None:
-    """V8 reads the process time zone for Date's local time (getHours, toString) at its first use;
-    Apps Script uses the script's. One project per process here, so the manifest's zone is it."""
-    os.environ["TZ"] = zone
-    time.tzset()
-
-
 def _report(outcome, as_json: bool) -> None:
     error = outcome.error
     if as_json:
@@ -115,11 +106,26 @@ def _report(outcome, as_json: bool) -> None:
             "logs": [{"level": r.level, "text": r.text} for r in outcome.logs],
             "elapsed_ms": outcome.elapsed_ms,
         }
-        click.echo(json.dumps(doc, ensure_ascii=False))
+        click.echo(_json_text(doc))
         return
     for record in outcome.logs:
-        click.echo(f"{record.level.upper():5} {record.text}", err=True)
+        click.echo(_printable(f"{record.level.upper():5} {record.text}"), err=True)
     if error is not None:
-        click.echo(error.format(), err=True)
+        click.echo(_printable(error.format()), err=True)
     else:
-        click.echo(json.dumps(outcome.result, ensure_ascii=False))
+        click.echo(_json_text(outcome.result))
+
+
+def _json_text(value: object) -> str:
+    """JSON with characters as they are, or \\u escapes when a JavaScript string holds a lone
+    surrogate (which no UTF-8 output can carry; the escapes decode back to the same string)."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return text
+
+
+def _printable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

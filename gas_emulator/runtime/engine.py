@@ -25,10 +25,10 @@ import time
 from typing import TYPE_CHECKING
 
 import _STPyV8
-import STPyV8  # noqa: F401 - importing it starts V8 (platform, ICU data)
 
 from ..errors import ExceededMaximumExecutionTime
 from ..kernel import Terminated
+from . import icu  # importing it starts V8, with ICU data (Intl) in effect
 
 if TYPE_CHECKING:
     from ..execution import Execution
@@ -65,37 +65,44 @@ class Isolate:
     its last execution ends (disposal runs no weak callbacks; measured: RSS returns to baseline).
     """
 
-    __slots__ = ("js", "ptr", "live", "served", "retired")
+    __slots__ = ("js", "ptr", "live", "served", "retired", "zone", "zone_set")
 
-    def __init__(self) -> None:
+    def __init__(self, zone: str) -> None:
         self.js = _STPyV8.JSIsolate(True)  # owner: disposed when the last reference goes
         self.ptr: int | None = None  # the v8::Isolate*, read on the first thread that enters it
         self.live = 0
         self.served = 0
         self.retired = False
+        self.zone = zone  # the ICU id of Date's local time zone here (icu.set_isolate_zone)
+        self.zone_set = False
 
 
 class IsolatePool:
-    """A few isolates shared by every execution; each execution takes the least busy one."""
+    """A few isolates per time zone shared by every execution; each takes the least busy one.
+
+    Per zone because Date's local time zone belongs to the isolate (see icu.py): one process may
+    run projects of different zones at once (the fake API server beside a simulation).
+    """
 
     def __init__(self, size: int = DEFAULT_ISOLATES, retire_after: int = RETIRE_AFTER) -> None:
         self.size = max(1, size)
         self.retire_after = max(1, retire_after)
-        self._active: list[Isolate] = []
+        self._active: dict[str, list[Isolate]] = {}
         self._lock = threading.Lock()
         self.created = 0
 
-    def acquire(self) -> Isolate:
+    def acquire(self, zone: str = "UTC") -> Isolate:
         with self._lock:
-            if not self._active or (len(self._active) < self.size and all(i.live for i in self._active)):
-                self._active.append(Isolate())
+            active = self._active.setdefault(zone, [])
+            if not active or (len(active) < self.size and all(i.live for i in active)):
+                active.append(Isolate(zone))
                 self.created += 1
-            iso = min(self._active, key=lambda i: i.live)
+            iso = min(active, key=lambda i: i.live)
             iso.live += 1
             iso.served += 1
             if iso.served >= self.retire_after:
                 iso.retired = True
-                self._active.remove(iso)
+                active.remove(iso)
             return iso
 
     def release(self, iso: Isolate) -> None:
@@ -131,11 +138,12 @@ class Session:
         self._pending: Terminated | None = None
         self._unlocker = None
         self._parks = 0
+        self.zone = icu.icu_zone_id(ex.emulator.time_zone)  # Date's local time (see icu.py)
         limit = ex.emulator.settings.js_cpu_limit_ms
         self.cpu_limit_s = (ex.emulator.settings.max_execution_ms if limit is None else limit) / 1000.0
 
     def __enter__(self) -> Session:
-        self.iso = self.pool.acquire()
+        self.iso = self.pool.acquire(self.zone)
         self._locker = _STPyV8.JSLocker(self.iso.js)
         self._locker.enter()
         self.iso.js.enter()
@@ -143,6 +151,10 @@ class Session:
             self.iso.ptr = _get_current()
         self.ctx = _STPyV8.JSContext(None)
         self.ctx.enter()
+        if not self.iso.zone_set:
+            icu.set_isolate_zone(self.iso.ptr, self.iso.zone, self.ctx.eval)
+            self.iso.zone_set = True
+        setattr(self.ctx.locals, "__gasZone", self.zone)  # for Intl (icu.py); setattr: no name mangling
         self.thread_id = threading.get_ident()
         self._outer, _current.session = getattr(_current, "session", None), self
         self._cpu_clock = time.pthread_getcpuclockid(self.thread_id)

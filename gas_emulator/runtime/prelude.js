@@ -6,7 +6,8 @@
 (function (global) {
   'use strict';
   var call = global.__gasCall, now = global.__gasNow, init = JSON.parse(global.__gasInit);
-  delete global.__gasCall; delete global.__gasNow; delete global.__gasInit;
+  var zone = global.__gasZone;
+  delete global.__gasCall; delete global.__gasNow; delete global.__gasInit; delete global.__gasZone;
   var MARK = init.mark, ML = MARK.length, HKEY = '__gasHandle';
   var RealDate = Date, RealError = Error, isArray = Array.isArray, stringify = JSON.stringify;
   var parse = JSON.parse, keysOf = Object.keys, defineProperty = Object.defineProperty;
@@ -100,6 +101,10 @@
           mask |= 1 << i;
           return stringify(enc(x, []));
         }
+        if (typeof x === 'string' && i < 31 && !x.isWellFormed()) {
+          mask |= 1 << i;  // a lone surrogate: STPyV8 would make it U+FFFD; JSON escapes keep it
+          return stringify(x);
+        }
         return x;
       });
       r = call(h, name, mask, ...a);
@@ -139,6 +144,36 @@
   GasDate.parse = RealDate.parse;
   GasDate.UTC = RealDate.UTC;
   defineProperty(global, 'Date', {value: GasDate, writable: true, configurable: true});
+
+  // ---------------------------------------------------------------- Intl: the script's time zone
+  // Date's local time follows the isolate's zone, but Intl reads ICU's process-wide default zone
+  // at each call (see runtime/icu.py), so a format without a timeZone option gets the script's.
+  function zoned(options) {
+    if (options === undefined) return {timeZone: zone};
+    if (options !== null && typeof options === 'object' && options.timeZone === undefined) {
+      return Object.create(options, {timeZone: {value: zone, enumerable: true}});
+    }
+    return options;
+  }
+  var RealDateTimeFormat = Intl.DateTimeFormat;
+  function DateTimeFormat(locales, options) {
+    if (new.target) return Reflect.construct(RealDateTimeFormat, [locales, zoned(options)], new.target);
+    return RealDateTimeFormat.call(this, locales, zoned(options));
+  }
+  defineProperty(DateTimeFormat, 'length', {value: 0});
+  defineProperty(DateTimeFormat, 'prototype', {value: RealDateTimeFormat.prototype});
+  defineProperty(DateTimeFormat, 'supportedLocalesOf', {value: RealDateTimeFormat.supportedLocalesOf,
+                                                        writable: true, configurable: true});
+  defineProperty(RealDateTimeFormat.prototype, 'constructor', {value: DateTimeFormat, writable: true,
+                                                               configurable: true});
+  defineProperty(Intl, 'DateTimeFormat', {value: DateTimeFormat, writable: true, configurable: true});
+  ['toLocaleString', 'toLocaleDateString', 'toLocaleTimeString'].forEach(function (name) {
+    var real = RealDate.prototype[name];
+    var f = function (locales, options) { return real.call(this, locales, zoned(options)); };
+    defineProperty(f, 'name', {value: name});
+    defineProperty(f, 'length', {value: 0});
+    defineProperty(RealDate.prototype, name, {value: f, writable: true, configurable: true});
+  });
 
   var s0 = init.seed[0] >>> 0, s1 = init.seed[1] >>> 0, s2 = init.seed[2] >>> 0, s3 = init.seed[3] >>> 0;
   function next32() {  // xoshiro128** (Blackman and Vigna), seeded from the execution's rng

@@ -26,6 +26,7 @@ from .bridge import MARK, Bridge
 from .engine import POOL, Session, dispatch, now
 from .errors import JsSyntaxError, ScriptError, StackFrame
 from .project import Project
+from .text import v8_source
 from .webapp import WebResponse, event_object, response_for, web_globals
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def check_syntax(project: Project) -> None:
 
 def _compile_problem(source: str, name: str) -> tuple[str, str, int] | None:
     try:
-        _STPyV8.JSEngine().compile(source, name)
+        _STPyV8.JSEngine().compile(v8_source(source), name)
     except Exception as err:  # noqa: BLE001 - STPyV8 maps JS errors onto several Python types
         error = _load_error(str(err), {name})
         return error.error_type or "SyntaxError", error.message, error.stack[0].line if error.stack else 0
@@ -173,7 +174,7 @@ def _load(v8: Session, project: Project) -> ScriptError | None:
     names = {f.name for f in project.scripts}
     for f in project.scripts:
         try:
-            v8.ctx.eval(f.source, f.name)
+            v8.ctx.eval(v8_source(f.source), f.name)
         except Exception as err:  # noqa: BLE001 - STPyV8 maps JS errors onto several Python types
             text = str(err)
         else:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from ..errors import InvalidDatePattern
-from .timezones import JavaZone, long_name, short_name
+from .timezones import JavaZone, long_name, offset_minutes, short_name
 
 PATTERN_LETTERS = "GyYMLwWDdFEuaHkKhmsSzZX"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -107,7 +107,7 @@ def _field(letter: str, count: int, d: datetime, zone: JavaZone) -> str:
 def _zone_field(letter: str, count: int, d: datetime, zone: JavaZone) -> str:
     if letter == "z":
         return long_name(zone, d) if count >= 4 else short_name(zone, d)
-    minutes = int((d.utcoffset() or timedelta(0)).total_seconds()) // 60
+    minutes = offset_minutes(d.utcoffset())  # truncated toward zero, as Java
     sign = "-" if minutes < 0 else "+"
     hh, mm = divmod(abs(minutes), 60)
     if letter == "Z":

@@ -10,18 +10,25 @@ may be an offset such as ``GMT+4:00``):
 Anything else is GMT, as in Java: "the specified TimeZone, or the GMT zone if the given ID cannot be
 understood" (docs.oracle.com/javase/8/docs/api/java/util/TimeZone.html#getTimeZone-java.lang.String-).
 
-Short names (pattern ``z``) are the tz database abbreviations; where the database only has a numeric
-abbreviation (``+04``) Java's ``GMT+04:00`` form is used. Long names (``zzzz``) come from a small table
-of common zones (Java/CLDR English names) with the same ``GMT+hh:mm`` fallback.
+Names (patterns ``z`` and ``zzzz``) are Java's ``TimeZone.getDisplayName`` in Locale.US: CLDR's
+names through Babel, and Java's own where they differ (``zone_name``); a differential test checks
+them against ``java.text.SimpleDateFormat`` (tests/fixtures/java).
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from importlib import resources
 from zoneinfo import ZoneInfo
 
+import babel.dates
+
 GMT = timezone(timedelta(0), "GMT")
+#: Java's zone names where they differ from Babel's (generated: tests/fixtures/java/regenerate.py).
+JAVA_NAMES_FILE = "java_zone_names.json"
 
 # java.time.ZoneId.SHORT_IDS (also honoured by java.util.TimeZone.getTimeZone)
 _SHORT_IDS = {
@@ -32,25 +39,6 @@ _SHORT_IDS = {
     "IST": "Asia/Kolkata", "JST": "Asia/Tokyo", "MIT": "Pacific/Apia", "NET": "Asia/Yerevan",
     "NST": "Pacific/Auckland", "PLT": "Asia/Karachi", "PNT": "America/Phoenix", "PRT": "America/Puerto_Rico",
     "PST": "America/Los_Angeles", "SST": "Pacific/Guadalcanal", "VST": "Asia/Ho_Chi_Minh",
-}
-
-# Java (CLDR) English long names for the abbreviations of common zones.
-_LONG_NAMES = {
-    "EST": "Eastern Standard Time", "EDT": "Eastern Daylight Time",
-    "CST": "Central Standard Time", "CDT": "Central Daylight Time",
-    "MST": "Mountain Standard Time", "MDT": "Mountain Daylight Time",
-    "PST": "Pacific Standard Time", "PDT": "Pacific Daylight Time",
-    "AKST": "Alaska Standard Time", "AKDT": "Alaska Daylight Time", "HST": "Hawaii Standard Time",
-    "GMT": "Greenwich Mean Time", "UTC": "Coordinated Universal Time", "BST": "British Summer Time",
-    "CET": "Central European Standard Time", "CEST": "Central European Summer Time",
-    "EET": "Eastern European Standard Time", "EEST": "Eastern European Summer Time",
-    "JST": "Japan Standard Time", "KST": "Korean Standard Time",
-}
-# Abbreviations that mean something else in these zones.
-_LONG_BY_ZONE = {
-    ("Asia/Shanghai", "CST"): "China Standard Time", ("Asia/Taipei", "CST"): "Taipei Standard Time",
-    ("Asia/Kolkata", "IST"): "India Standard Time", ("Europe/Dublin", "IST"): "Irish Standard Time",
-    ("Asia/Jerusalem", "IST"): "Israel Standard Time",
 }
 
 _CUSTOM = re.compile(r"GMT([+-])(\d{1,2})(?::(\d{2}))?$|GMT([+-])(\d{2})(\d{2})$")
@@ -96,29 +84,86 @@ def _custom_offset(zone_id: str) -> JavaZone | None:
 
 
 def gmt_offset_name(offset: timedelta) -> str:
-    """Java's normalized custom id: ``GMT+04:00`` / ``GMT-05:30``."""
-    total = int(offset.total_seconds()) // 60
+    """Java's normalized custom id: ``GMT+04:00`` / ``GMT-05:30`` (sub-minute offsets truncated)."""
+    total = offset_minutes(offset)
     sign = "-" if total < 0 else "+"
     hours, minutes = divmod(abs(total), 60)
     return f"GMT{sign}{hours:02d}:{minutes:02d}"
 
 
+def offset_minutes(offset: timedelta | None) -> int:
+    """Whole minutes of a UTC offset, truncated toward zero as Java's integer division does
+    (Africa/Monrovia's -0:44:30 until 1972 is -44, printed ``-0044``)."""
+    return int((offset or timedelta(0)).total_seconds() / 60)
+
+
 def short_name(zone: JavaZone, local: datetime) -> str:
-    """Pattern ``z``: the zone's abbreviation at that instant (``EST``, ``CEST``, ``GMT+04:00``)."""
-    if isinstance(zone.tz, timezone):
-        return zone.id
-    abbr = local.tzname() or ""
-    if not abbr or abbr[0] in "+-":
-        return gmt_offset_name(local.utcoffset() or timedelta(0))
-    return abbr
+    """Pattern ``z``: Java's short name for the zone, standard or daylight (``EST``, ``GST``)."""
+    return zone_name(zone, local, long=False)
 
 
 def long_name(zone: JavaZone, local: datetime) -> str:
-    """Pattern ``zzzz``: ``Eastern Standard Time``; ``GMT+04:00`` when the table has no name."""
-    abbr = short_name(zone, local)
+    """Pattern ``zzzz``: Java's long name (``Eastern Standard Time``, ``Gulf Standard Time``)."""
+    return zone_name(zone, local, long=True)
+
+
+def zone_name(zone: JavaZone, local: datetime, *, long: bool) -> str:
+    """``TimeZone.getDisplayName(daylight, SHORT or LONG, Locale.US)``, as SimpleDateFormat prints it.
+
+    Java's name depends only on the zone id and on whether the instant is in daylight time (not on
+    the instant's historical name). The names are CLDR's (Babel) except where Java says otherwise:
+    java_zone_names.json holds, generated from a JDK (tests/fixtures/java/regenerate.py), exactly the
+    names where Java and Babel differ (Java's short names mostly come from its legacy table: GST, SGT).
+    """
+    if isinstance(zone.tz, timezone):  # a custom GMT+hh:mm zone is named by its id
+        return zone.id
+    daylight = java_daylight(local)
+    field = ("l" if long else "s") + ("d" if daylight else "s")
     key = getattr(zone.tz, "key", zone.id)
-    name = _LONG_BY_ZONE.get((key, abbr)) or _LONG_NAMES.get(abbr)
-    return name or gmt_offset_name(local.utcoffset() or timedelta(0))
+    names = _java_names().get(zone.id) or _java_names().get(key) or {}
+    return names.get(field) or _babel_name(key, long, daylight)
+
+
+def java_daylight(local: datetime) -> bool:
+    """Whether Java counts the instant as daylight time (its DST_OFFSET is not zero).
+
+    Java reads the tz database in its "rearguard" form, where daylight saving is never negative;
+    Python's zoneinfo may read the main form, where Europe/Dublin's winter and Africa/Casablanca's
+    Ramadan are a negative DST from a summer "standard" time. Where a zone has a negative DST within
+    two years of the instant, Java's standard time is the lowest offset of those years and anything
+    above it is daylight (measured against JDK 17: Dublin's all-year +01:00 of 1970 is "IST").
+    """
+    dst = local.dst()
+    if dst is None or dst < timedelta(0):
+        return False
+    if dst > timedelta(0):
+        return True
+    key = getattr(local.tzinfo, "key", None)
+    lowest = _lowest_offset_if_negative_dst(key, local.year, local.month) if key else None
+    return lowest is not None and (local.utcoffset() or timedelta(0)) > lowest
+
+
+@functools.cache
+def _lowest_offset_if_negative_dst(key: str, year: int, month: int) -> timedelta | None:
+    """The lowest UTC offset of ``key`` within two years of that month, if it has a negative DST then."""
+    tz = ZoneInfo(key)
+    middle = datetime(year, month, 15, tzinfo=UTC)
+    samples = [(middle + timedelta(days=15 * step)).astimezone(tz) for step in range(-49, 50)]
+    if not any((d.dst() or timedelta(0)) < timedelta(0) for d in samples):
+        return None
+    return min(d.utcoffset() or timedelta(0) for d in samples)
+
+
+@functools.cache
+def _java_names() -> dict[str, dict[str, str]]:
+    return json.loads(resources.files(__package__).joinpath(JAVA_NAMES_FILE).read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _babel_name(key: str, long: bool, daylight: bool) -> str:
+    return babel.dates.get_timezone_name(ZoneInfo(key), width="long" if long else "short",
+                                         zone_variant="daylight" if daylight else "standard",
+                                         locale="en_US")
 
 
 # Abbreviations parseDate understands for ``z`` (fixed offsets, in minutes east of UTC).

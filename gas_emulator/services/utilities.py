@@ -108,7 +108,8 @@ class Utilities:
 
     # ------------------------------------------------------------------ digests and signatures
     def computeDigest(self, algorithm, value, charset=_MISSING) -> list[int]:
-        data = self._input_bytes("Utilities.computeDigest", value, charset, algorithm, value)
+        data = self._input_bytes("Utilities.computeDigest", value, self._digest_charset(charset), algorithm,
+                                 value, given=_given(algorithm, value, charset))
         if algorithm not in DigestAlgorithm:
             raise mismatch("Utilities.computeDigest", *_given(algorithm, value, charset))
         if algorithm not in _HASHES:
@@ -131,7 +132,7 @@ class Utilities:
         if not (both_strings or both_bytes):
             raise mismatch(method, *given)
         if both_strings:
-            codec = self._codec(method, charset, given)
+            codec = self._codec(method, self._digest_charset(charset), given)
             value_bytes, key_bytes = value.encode(codec, "replace"), key.encode(codec, "replace")
         else:
             value_bytes, key_bytes = to_bytes(value), to_bytes(key)
@@ -163,24 +164,37 @@ class Utilities:
             raise InvalidArgument("encoded") from exc  # GAS text for bad base64 unverified
 
     # ------------------------------------------------------------------ argument helpers
-    def _input_bytes(self, method: str, value, charset, *lead) -> bytes:
+    def _digest_charset(self, charset):
+        """The charset a digest or HMAC of a String uses: the given one, else the setting's."""
+        if charset is _MISSING:
+            return _Default(self._ex.emulator.settings.utilities_digest_default_charset)
+        return charset
+
+    def _input_bytes(self, method: str, value, charset, *lead, given: tuple | None = None) -> bytes:
         """A String (encoded with ``charset``, UTF-8 by default) or Byte[] argument as bytes."""
-        given = _given(*lead, charset)
+        given = _given(*lead, charset) if given is None else given
         if isinstance(value, str):
-            # Java String.getBytes(charset) writes "?" for unmappable characters
+            # Java String.getBytes(charset) writes "?" for each unmappable character (code point)
             return value.encode(self._codec(method, charset, given), "replace")
-        if is_byte_array(value) and charset is _MISSING:
+        if is_byte_array(value) and (charset is _MISSING or isinstance(charset, _Default)):
             return to_bytes(value)
         raise mismatch(method, *given)
 
     @staticmethod
     def _codec(method: str, charset, given: tuple) -> str:
-        # spec 4.1 [DOC]: String overloads without a charset use UTF-8 ("into a UTF-8 byte array")
+        # base64Encode(String) without a charset: UTF-8 (an assumption kept from the first version;
+        # the reference says only "Generates a base-64 encoded string from the given string")
         if charset is _MISSING:
             return "utf-8"
+        if isinstance(charset, _Default):
+            charset = str(charset)
         if charset not in Charset:
             raise mismatch(method, *given)
         return _CODECS[charset]
+
+
+class _Default(str):
+    """A charset the caller did not pass (so a Byte[] value is still accepted)."""
 
 
 def _given(*args: object) -> tuple:

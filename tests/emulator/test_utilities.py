@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from gas_emulator import Emulator
+from gas_emulator import Emulator, Settings
 from gas_emulator.clock import DEFAULT_EPOCH_MS
 from gas_emulator.errors import (
     AlgorithmNotAvailable,
@@ -132,8 +132,9 @@ def test_formatDate_unknown_zone_is_gmt_as_in_java(utils):
     assert utils.formatDate(NEW_YEAR, "Mars/Olympus_Mons", "HH:mm z") == "00:00 GMT"
 
 
-def test_formatDate_numeric_abbreviation_becomes_a_gmt_offset(utils):
-    assert utils.formatDate(NEW_YEAR, "Asia/Dubai", "HH:mm z") == "04:00 GMT+04:00"
+def test_formatDate_short_name_is_javas_even_where_tz_has_only_a_number(utils):
+    # JDK 17 SimpleDateFormat("HH:mm z", Locale.US) in Asia/Dubai (tz abbreviation "+04"): "GST"
+    assert utils.formatDate(NEW_YEAR, "Asia/Dubai", "HH:mm z") == "04:00 GST"
 
 
 def test_formatDate_accepts_epoch_ms_naive_and_other_zone_datetimes(utils):
@@ -251,8 +252,31 @@ def test_computeDigest_of_bytes_equals_digest_of_the_utf8_string(utils):
     text = "Google グループ"
     as_bytes = utils.base64Decode(utils.base64Encode(text))
     sha = utils.DigestAlgorithm.SHA_256
-    assert utils.computeDigest(sha, as_bytes) == utils.computeDigest(sha, text)
-    assert utils.computeDigest(sha, text, utils.Charset.UTF_8) == utils.computeDigest(sha, text)
+    assert utils.computeDigest(sha, as_bytes) == utils.computeDigest(sha, text, utils.Charset.UTF_8)
+
+
+# gas-fakes test/testutilities.js "utilities digest" (also run on Apps Script): MD5 of "€🙂" by default
+EURO_SMILE_MD5_US_ASCII = [-22, 3, -4, -72, -60, 120, 34, -68, -25, 114, -49, 108, 7, -48, -21, -69]
+
+
+def test_computeDigest_of_a_string_defaults_to_us_ascii_one_question_mark_per_code_point(utils):
+    assert utils.computeDigest(utils.DigestAlgorithm.MD5, "€\U0001F642") == EURO_SMILE_MD5_US_ASCII
+
+
+def test_computeDigest_default_charset_is_a_setting():
+    emu = Emulator(settings=Settings(utilities_digest_default_charset="UTF_8"))
+    with emu.execution() as ex:
+        utils = ex.Utilities
+        text = "€\U0001F642"
+        assert utils.computeDigest(utils.DigestAlgorithm.MD5, text) == \
+            utils.computeDigest(utils.DigestAlgorithm.MD5, text, utils.Charset.UTF_8)
+
+
+def test_computeHmacSha256Signature_of_strings_defaults_to_us_ascii(utils):
+    # gas-fakes test/testutilities.js "utilities hmac": no charset gives the US_ASCII signature
+    assert utils.computeHmacSha256Signature("café", "€\U0001F642") == [
+        -125, 73, -127, -128, -43, -39, 99, -10, 39, -49, -128, 27, 8, -117, 4, -120, -26, -111, 16, 114,
+        -115, 1, -1, -68, -27, 88, 7, 117, 55, -87, -123, -52]
 
 
 def test_computeDigest_us_ascii_writes_unmappable_characters_as_question_marks(utils):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,27 @@ def app() -> Project:
 @pytest.fixture
 def emu() -> Emulator:
     return Emulator()
+
+
+def one_file(source: str, zone: str | None = "America/New_York") -> Project:
+    """A project of one file ``Code`` and a manifest naming ``zone`` (no timeZone key when None)."""
+    manifest = "{}" if zone is None else json.dumps({"timeZone": zone, "runtimeVersion": "V8"})
+    return Project.from_files([{"name": "appsscript", "type": "JSON", "source": manifest},
+                               {"name": "Code", "type": "SERVER_JS", "source": source}])
+
+
+@pytest.fixture(scope="session")
+def one_file_project():
+    """``one_file_project(source, zone)``: see one_file."""
+    return one_file
+
+
+@pytest.fixture
+def js():
+    """``js(expression, zone)``: the value of a JavaScript expression in a project of that zone."""
+    from gas_emulator.runtime import run_function
+
+    def evaluate(expression: str, zone: str = "America/New_York") -> object:
+        project = one_file(f"function f() {{ return {expression}; }}", zone)
+        return run_function(Emulator(), project, "f").unwrap()
+    return evaluate
