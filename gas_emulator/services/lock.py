@@ -247,10 +247,12 @@ class Lock:
 
     def _release(self) -> None:
         table = self._table
-        if table.shared and table.state(self.name).owner is self:
-            ex = self.ex
-            ex.emulator.store.lock_release(self.name, self._token(), ex.now_ms())
-        self._release_locally()
+        try:
+            if table.shared and table.state(self.name).owner is self:
+                ex = self.ex
+                ex.emulator.store.lock_release(self.name, self._token(), ex.now_ms())
+        finally:  # a store error must not strand this process's waiters too
+            self._release_locally()
 
     def _release_locally(self) -> None:
         self._held = False

@@ -88,3 +88,10 @@ def test_eight_parallel_loops_of_the_readme_next_id_give_no_duplicate_and_no_gap
     ids = [_result(proc) for loop in outputs for proc in loop]
     assert len(ids) == loops * runs
     assert sorted(ids) == [f"BDL-{n:06d}" for n in range(1, loops * runs + 1)]
+
+
+def test_runs_sharing_a_state_file_get_different_uuids(tmp_path):
+    state = tmp_path / "uuid.sqlite"
+    uuids = [_result(subprocess.run(_run_args(state, FIXTURE, "newUuid"), cwd=tmp_path, capture_output=True,
+                                    text=True, timeout=TIMEOUT_S)) for _ in range(2)]
+    assert uuids[0] != uuids[1]
