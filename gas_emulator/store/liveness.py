@@ -42,14 +42,17 @@ class Holder:
             return
         directory.mkdir(mode=0o700, exist_ok=True)
         self.path = directory / self.id
-        # Locked before anyone can learn its id (the id reaches the store only with a lock row):
-        # a probe never sees a live holder's file unlocked.
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        # Locked under a hidden name, then renamed into place (the lock goes with the file): a probe
+        # or a sweep never sees a live holder's file unlocked.
+        hidden = directory / f".{self.id}.new"
+        fd = os.open(hidden, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX)
+        os.rename(hidden, self.path)
         self._fd = fd
         # Given up when closed, collected, or at a clean interpreter exit (the file goes with it).
         self._finalizer = weakref.finalize(self, _give_up, fd, self.path, self.pid)
         _live_holders.add(self)
+        sweep(directory)  # files of holders killed while holding nothing: nobody else would probe them
 
     def close(self) -> None:
         """Stop holding (a clean exit): lock rows naming this holder then read as dead."""
@@ -94,6 +97,15 @@ def holder_alive(directory: Path, holder_id: str) -> bool | None:
         return False
     finally:
         os.close(fd)
+
+
+def sweep(directory: Path) -> int:
+    """Remove the files of every dead holder in ``directory``; how many went."""
+    removed = 0
+    for entry in os.scandir(directory):
+        if not entry.name.startswith(".") and holder_alive(directory, entry.name) is False:
+            removed += 1
+    return removed
 
 
 def _after_fork_in_child() -> None:

@@ -385,3 +385,12 @@ def test_a_finished_threads_connection_is_released(tmp_path):
         worker.join()
     gc.collect()
     assert len(store._all_conns) == before  # a thread per client must not pile up connections
+
+
+def test_a_new_holder_sweeps_away_the_files_of_dead_ones(sq):
+    directory = sq._locks.holders_dir
+    directory.mkdir()
+    (directory / "4242-deadbeef0000").touch()  # a holder killed while it held no lock
+    live = Holder(directory)
+    assert sorted(p.name for p in directory.iterdir()) == [live.id]
+    live.close()
