@@ -50,6 +50,7 @@ def locked_increments(path: str, clock: str, cycles: int) -> list[int]:
     return written
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("clock", CLOCKS)
 def test_eight_processes_lose_no_update(tmp_path, clock):
     path = str(tmp_path / "shared.sqlite")
@@ -76,6 +77,7 @@ def reference_ids(path: str, clock: str, count: int) -> list[str]:
     return ids
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("clock", CLOCKS)
 def test_reference_next_id_in_eight_processes_has_no_duplicate_and_no_gap(tmp_path, clock):
     path = str(tmp_path / "ids.sqlite")

@@ -12,6 +12,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "shared_state"
 GAS_SRC = REPO / "gas_src"
@@ -42,6 +44,7 @@ def _in_parallel(commands: list[list[str]], cwd: Path) -> list[object]:
     return done
 
 
+@pytest.mark.slow
 def test_eight_processes_of_200_locked_javascript_increments_end_at_1600(tmp_path):
     state = tmp_path / "counter.sqlite"
     parts = _in_parallel([_run_args(state, FIXTURE, "lockedIncrements", "200")] * 8, tmp_path)
@@ -75,6 +78,7 @@ def _next_id_loop(state: Path, cwd: Path, runs: int, out: list) -> None:
         out.append((proc.stdout, proc.stderr, proc.returncode))
 
 
+@pytest.mark.slow
 def test_eight_parallel_loops_of_the_readme_next_id_give_no_duplicate_and_no_gap(tmp_path):
     state = tmp_path / "ids.sqlite"
     loops, runs = 8, 3
