@@ -99,3 +99,11 @@ def test_runs_sharing_a_state_file_get_different_uuids(tmp_path):
     uuids = [_result(subprocess.run(_run_args(state, FIXTURE, "newUuid"), cwd=tmp_path, capture_output=True,
                                     text=True, timeout=TIMEOUT_S)) for _ in range(2)]
     assert uuids[0] != uuids[1]
+
+
+def test_a_cache_lock_taken_by_one_process_is_seen_by_the_next(tmp_path):
+    state = tmp_path / "cache-lock.sqlite"
+    first, second = (_result(subprocess.run(_run_args(state, FIXTURE, "cacheLock", token), cwd=tmp_path,
+                                            capture_output=True, text=True, timeout=TIMEOUT_S))
+                     for token in ('"first"', '"second"'))
+    assert (first, second) == ("first", "first")
