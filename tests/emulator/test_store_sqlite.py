@@ -4,8 +4,12 @@ and the Store protocol's semantics checked identical to MemoryStore's."""
 from __future__ import annotations
 
 import json
+import os
 import pickle
+import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 
@@ -394,3 +398,30 @@ def test_a_new_holder_sweeps_away_the_files_of_dead_ones(sq):
     live = Holder(directory)
     assert sorted(p.name for p in directory.iterdir()) == [live.id]
     live.close()
+
+
+FORK_AND_WAIT = """
+import os, sys
+from gas_emulator.store.sqlite import SqliteStore
+store = SqliteStore(sys.argv[1])
+assert store.lock_try_acquire("script", "parent")
+child = os.fork()
+if child == 0:
+    sys.stdin.read()  # the child outlives its parent, with a copy of each of its descriptors
+    os._exit(0)
+print(child, flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
+def test_a_forked_child_does_not_keep_its_dead_parents_locks(sq):
+    parent = subprocess.Popen([sys.executable, "-c", FORK_AND_WAIT, sq.path], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    child_pid = int(parent.stdout.readline())
+    try:
+        parent.kill()
+        parent.wait()
+        assert sq.lock_try_acquire("script", "b")  # at once, with the child still alive
+    finally:
+        os.kill(child_pid, signal.SIGKILL)
