@@ -405,11 +405,10 @@ import os, sys
 from gas_emulator.store.sqlite import SqliteStore
 store = SqliteStore(sys.argv[1])
 assert store.lock_try_acquire("script", "parent")
-child = os.fork()
-if child == 0:
-    sys.stdin.read()  # the child outlives its parent, with a copy of each of its descriptors
+if os.fork() == 0:  # the at-fork hooks have run when fork() returns in the child
+    print(os.getpid(), flush=True)
+    sys.stdin.read()  # the child outlives its parent
     os._exit(0)
-print(child, flush=True)
 sys.stdin.read()
 """
 
