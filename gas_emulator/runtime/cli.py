@@ -9,6 +9,7 @@ document: ``result``, ``error`` (message, type, stack, or null), ``logs`` (level
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from pathlib import Path
 
@@ -57,7 +58,8 @@ def _same(clasp_json: Path, root: Path) -> bool:
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Project directory (default: rootDir of .clasp.json, else gas_src/).")
 @click.option("--state", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="SQLite file keeping properties and cache between runs.")
+              help="SQLite file keeping properties and cache between runs; runs sharing it at "
+                   "once exclude each other with LockService.")
 @click.option("--user", default=DEFAULT_USER, show_default=True, help="Email of the user running it.")
 @click.option("--account", type=click.Choice([ACCOUNT_CONSUMER, ACCOUNT_WORKSPACE]), default=ACCOUNT_CONSUMER,
               show_default=True, help="Account type (picks the daily quotas).")
@@ -82,12 +84,14 @@ def run(root: Path | None, state: Path | None, user: str, account: str, as_json:
         raise ProjectMissing(str(err)) from None
     store = None
     clock = None
+    seed = 0
     if state is not None:
         from gas_emulator.store.sqlite import SqliteStore
 
         store = SqliteStore(state)
         clock = VirtualClock(time.time() * 1000)  # state outlives the run: virtual time starts now
-    emulator = Emulator(store=store, clock=clock, settings=Settings(account=account),
+        seed = secrets.randbits(64)  # runs sharing state must not share getUuid/Math.random values
+    emulator = Emulator(store=store, clock=clock, seed=seed, settings=Settings(account=account),
                         time_zone=project.time_zone)
     outcome = run_function(emulator, project, function, [parse_arg(a) for a in args], user=user)
     _report(outcome, as_json)

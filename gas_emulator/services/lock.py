@@ -6,8 +6,20 @@ straight to one waiter (first come, first served by default: spec 1.5), which is
 Every lock an execution holds is released when it ends (spec 1.1, "automatically released when the
 script terminates").
 
-When the store is shared between processes (SQLite) and the clock is real, ownership lives in the
-store instead and waiters poll it, so locks exclude across processes too.
+When the store is shared between processes (``SqliteStore``: ``gas-emu run --state``, the stress
+mode's processes, ``Emulator(store=SqliteStore(...))``) a lock excludes across processes on either
+clock. Taking it has two steps: the emulator's own table first (executions of this process queue
+there, in this emulator's time), then the store's row for the lock (``store/sqlite_locks.py``),
+which only the table's owner asks for. What time means then:
+
+- a wait for another process is a real wait: the owner polls the store every
+  ``CROSS_PROCESS_POLL_S``, up to what is left of its timeout; on the virtual clock each poll also
+  moves this execution's time forward by the real time it took (other executions of this process
+  go on meanwhile), so timeouts and the 6-minute cap count the same way as any other wait;
+- a release publishes the releasing execution's time in the store, and with the virtual clock a
+  process starts at, and on every lock taken moves forward to, the latest time published: time
+  never runs backwards along the chain of lock holders (what one holder wrote, the next one reads
+  at a later time, as in Apps Script).
 """
 
 from __future__ import annotations
@@ -24,7 +36,8 @@ if TYPE_CHECKING:
     from ..emulator import Emulator
     from ..execution import Execution
 
-#: Real-time poll interval for cross-process locks (SQLite store); not an Apps Script figure.
+#: Real-time poll interval of a wait for a lock another process holds (a shared store); not an
+#: Apps Script figure: takeover after a release or a holder's death is within one poll.
 CROSS_PROCESS_POLL_S = 0.002
 
 
@@ -43,9 +56,10 @@ class LockTable:
         self.kernel = emulator.kernel
         self._locks: dict[str, _LockState] = {}
         self.stats = {"acquired": 0, "timeouts": 0, "waited": 0, "wait_ms": 0.0}
-        #: Ownership lives in the store (processes share it) only with a shared store on real time.
-        self.cross_process = (getattr(emulator.store, "shared_between_processes", False)
-                              and not emulator.clock.is_virtual)
+        #: Processes share the store: the table's owner also holds the lock in the store (any clock).
+        self.shared = getattr(emulator.store, "shared_between_processes", False)
+        if self.shared and emulator.clock.is_virtual:
+            _catch_up_with_store(emulator)  # a process starts no earlier than the store's time
 
     def note_wait(self, ex: Execution, ms: float) -> None:
         """``ex`` spent ``ms`` waiting for a lock (or timing out); the simulator's table keeps it."""
@@ -139,10 +153,10 @@ class Lock:
         max_timeout = ex.emulator.settings.lock_max_timeout_ms
         if max_timeout is not None:
             timeout_ms = min(timeout_ms, max_timeout)
-        if self._shared_store():
-            got = self._acquire_cross_process(timeout_ms)
-        else:
-            got = self._acquire_local(timeout_ms)
+        started = ex.now_ms()
+        got = self._acquire_local(timeout_ms)
+        if got and self._table.shared and self._owns():
+            got = self._acquire_in_store(timeout_ms - (ex.now_ms() - started))
         if not got:
             # spec 1.5 [MEAS gassma #228]: a timed-out acquisition overshoots by ~70-85 ms
             overshoot = ex.emulator.latency.draw("lock.timeout_overshoot", ex.emulator.rng)
@@ -191,30 +205,59 @@ class Lock:
         self._table.stats["acquired"] += 1
         return True
 
-    def _shared_store(self) -> bool:
-        return self._table.cross_process
+    def _owns(self) -> bool:
+        """This handle owns the table's entry (rather than sharing its execution's hold, spec 1.4)."""
+        return self._table.state(self.name).owner is self
 
-    def _acquire_cross_process(self, timeout_ms: float) -> bool:
-        store, ex = self.ex.emulator.store, self.ex
-        owner = _owner_token(self)
-        deadline = time.monotonic() + max(0.0, timeout_ms) / 1000.0
-        while True:
-            if store.lock_try_acquire(self.name, owner):
-                self._held = True
-                ex.held_locks.append(self)
-                return True
-            if time.monotonic() >= deadline:
-                return False
-            ex.check_deadline()
-            time.sleep(CROSS_PROCESS_POLL_S)  # real-time stress mode only: processes share no clock
+    def _acquire_in_store(self, timeout_ms: float) -> bool:
+        """The table's owner takes the store's row too, waiting for other processes in real time;
+        when it cannot within ``timeout_ms``, the table's entry goes to the next waiter."""
+        ex, table = self.ex, self._table
+        emu = ex.emulator
+        token = self._token()
+        started = ex.now_ms()
+        deadline = started + max(0.0, timeout_ms)
+        polls = 0
+        try:
+            while not emu.store.lock_try_acquire(self.name, token):
+                now = ex.now_ms()
+                if now >= deadline:
+                    self._release_locally()
+                    table.stats["acquired"] -= 1  # counted when the table's entry was granted
+                    return False
+                polls += 1
+                _wait_for_another_process(ex, deadline - now)
+        except BaseException:
+            if self._held:  # ended (6-minute cap, kill) while waiting: nobody else may stay queued
+                self._release_locally()
+            raise
+        finally:
+            if polls:
+                waited = ex.now_ms() - started
+                table.stats["waited"] += 1
+                table.stats["wait_ms"] += waited
+                table.note_wait(ex, waited)
+        if emu.clock.is_virtual:
+            _catch_up_with_store(emu)  # what the last holder wrote, this one reads at a later time
+        return True
+
+    def _token(self) -> str:
+        """This handle's name in the store (the store adds which process holds it)."""
+        return f"{id(self._table)}:{self.ex.id}:{id(self)}"
 
     def _release(self) -> None:
+        table = self._table
+        try:
+            if table.shared and table.state(self.name).owner is self:
+                ex = self.ex
+                ex.emulator.store.lock_release(self.name, self._token(), ex.now_ms())
+        finally:  # a store error must not strand this process's waiters too
+            self._release_locally()
+
+    def _release_locally(self) -> None:
         self._held = False
         if self in self.ex.held_locks:
             self.ex.held_locks.remove(self)
-        if self._shared_store():
-            self.ex.emulator.store.lock_release(self.name, _owner_token(self))
-            return
         st = self._table.state(self.name)
         with self.ex.kernel.mutex:
             if st.owner is self:
@@ -231,16 +274,30 @@ class Lock:
             self._release()
 
 
-def _owner_token(lock: Lock) -> str:
-    """Who holds a cross-process lock: this process, emulator and execution, and (spec 1.4) this
-    handle, unless the knob makes a second Lock object share its execution's hold."""
-    import os
+def _wait_for_another_process(ex: Execution, remaining_ms: float) -> None:
+    """One poll interval of real waiting (V8 handed back meanwhile); on the virtual clock the
+    execution's time then moves by the real time that passed, never past ``remaining_ms``."""
+    hook = ex.actor.park_hook
+    started = time.monotonic()
+    if hook is not None:
+        hook.park()
+    try:
+        time.sleep(min(CROSS_PROCESS_POLL_S, max(0.0, remaining_ms) / 1000.0))
+    finally:
+        if hook is not None:
+            hook.resume()
+    if ex.emulator.clock.is_virtual:
+        ex.pause(min((time.monotonic() - started) * 1000.0, remaining_ms))  # raises at the deadline
+    else:
+        ex.check_deadline()
 
-    ex = lock.ex
-    token = f"{os.getpid()}:{id(ex.emulator)}:{ex.id}"
-    if ex.emulator.settings.lock_reentrant_across_objects:
-        return token
-    return f"{token}:{id(lock)}"
+
+def _catch_up_with_store(emulator: Emulator) -> None:
+    """Virtual clock: move forward to the latest time a lock release published in the store."""
+    published = emulator.store.clock_read()
+    if published is not None:
+        with emulator.kernel.mutex:
+            emulator.clock.advance_to(published)
 
 
 def _timeout_arg(value, method: str) -> float:

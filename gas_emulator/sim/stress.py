@@ -4,7 +4,10 @@ What the deterministic model cannot show (real races in the store, real lock pol
 processes, the host's own speed) shows here. Nothing is reproducible: the report has no
 meaningful trace hash and its times are wall-clock milliseconds. ``threads`` runs every execution
 on its own thread against one emulator with the real clock; ``processes`` splits the executions
-over worker processes, each an emulator over the same SQLite file (locks then live in the store).
+over worker processes, each an emulator over the same SQLite file. Locks then take the one path
+every shared store takes (``services/lock.py``, the same as ``gas-emu run --state`` and
+``Emulator(store=SqliteStore(...))``): each lock is held in the store as well, so it excludes
+across processes, and the report's ``locks.exclusion`` says which way the run's locks excluded.
 The admission limits are counted per process in ``processes`` mode (no shared counter).
 """
 
@@ -43,11 +46,20 @@ def run_stress(workload: Workload, *, mode: str = "threads", seed: int = 0, late
         records, stats, quota, fired = _run_processes(workload, seed, latency, faults, store_path, settings)
     else:
         raise WorkloadError(f"unknown stress mode {mode!r}: use threads or processes")
+    stats["exclusion"] = exclusion_text(mode == "processes" or store_path is not None)
     report = Report(seed=seed, latency=latency, faults=faults_text(faults), executions=records,
                     trace=[], lock_stats=stats, quota_by_user=quota, faults_fired=fired,
                     wall_s=time.perf_counter() - started, mode=f"stress-{mode}")
     report.checks = run_checks(report, checks)
     return report
+
+
+def exclusion_text(shared_store: bool) -> str:
+    """How the run's locks excluded (the report's ``locks.exclusion``)."""
+    if shared_store:
+        return ("across processes: each lock held in the SQLite store too (lease renewed by its "
+                "holder, freed at its death)")
+    return "within one process: the emulator's lock table"
 
 
 def _sqlite(path: str):

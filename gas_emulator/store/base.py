@@ -24,7 +24,7 @@ VALUE, EXPIRES_AT_MS, CREATED_SEQ = 0, 1, 2
 class Store(Protocol):
     """State behind the emulated services. All times are the emulator clock's milliseconds."""
 
-    #: True when several processes may share this store (SQLite); locks then live in the store.
+    #: True when several processes may share this store (SQLite): locks then live in the store too.
     shared_between_processes: bool
 
     # -- PropertiesService -------------------------------------------------------------------
@@ -81,11 +81,20 @@ class Store(Protocol):
     def quota_usage(self, user: str, quota: str, now_ms: float, window_ms: float) -> int: ...
 
     # -- Cross-process locks (used only when shared_between_processes) ------------------------
-    def lock_try_acquire(self, name: str, owner: str) -> bool: ...
+    def lock_try_acquire(self, name: str, owner: str) -> bool:
+        """Take ``name`` for ``owner`` unless another live owner holds it (True if held now)."""
+        ...
 
-    def lock_release(self, name: str, owner: str) -> None: ...
+    def lock_release(self, name: str, owner: str, clock_ms: float | None = None) -> None:
+        """Free ``name`` if ``owner`` holds it, and publish ``clock_ms`` as the store's time
+        (kept as the maximum ever published: ``clock_read``)."""
+        ...
 
     def lock_release_all(self, owner: str) -> None: ...
+
+    def clock_read(self) -> float | None:
+        """The latest emulator time a lock release published, or None."""
+        ...
 
     # -- Generic JSON documents (the fake REST API's projects, versions, deployments) ---------
     def doc_get(self, ns: str, key: str) -> str | None: ...

@@ -37,6 +37,7 @@ class MemoryStore:
             self._locks: dict[str, str] = {}
             self._docs: dict[str, dict[str, str]] = {}
             self._seq = itertools.count()
+            self._clock_ms: float | None = None
 
     # -- properties -----------------------------------------------------------------------
     def props_get(self, ns: str, key: str) -> str | None:
@@ -224,13 +225,18 @@ class MemoryStore:
         finally:
             self._mutex.release()
 
-    def lock_release(self, name: str, owner: str) -> None:
+    def lock_release(self, name: str, owner: str, clock_ms: float | None = None) -> None:
         self._mutex.acquire()
         try:
             if self._locks.get(name) == owner:
                 del self._locks[name]
+                if clock_ms is not None and (self._clock_ms is None or clock_ms > self._clock_ms):
+                    self._clock_ms = clock_ms
         finally:
             self._mutex.release()
+
+    def clock_read(self) -> float | None:
+        return self._clock_ms
 
     def lock_release_all(self, owner: str) -> None:
         with self._mutex:

@@ -4,14 +4,13 @@ The same semantics as ``MemoryStore`` (the ``Store`` protocol in ``base.py``), o
 WAL mode. Every call is one transaction: writers take ``BEGIN IMMEDIATE`` (so a read-modify-write
 never races another process), wait up to the busy timeout for the write lock, and roll back
 completely when anything raises. Each thread gets its own connection (and a forked child opens new
-ones). Cross-process locks (LockService in real-clock mode) hold a lease: a lock whose owner process
-died is taken over once its lease runs out, or at once when the owner's PID is gone on this host.
+ones). Cross-process locks (LockService, on either clock) are rows with a lease renewed by their
+holder and a liveness lock the kernel frees when the holder dies: ``sqlite_locks.py``.
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import threading
 import time
@@ -20,10 +19,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-#: A lock is never held longer than one execution (6-minute cap, spec 5) plus a margin.
-DEFAULT_LOCK_LEASE_MS = 390_000
+from .sqlite_locks import DEFAULT_LOCK_LEASE_MS, DEFAULT_LOCK_MAX_HOLD_MS, SqliteLocks
+from .sqlite_locks import SCHEMA as _LOCK_SCHEMA
+from .sqlite_locks import TABLES as _LOCK_TABLES
+
 DEFAULT_BUSY_TIMEOUT_MS = 30_000
-_HOST = socket.gethostname()
 _CHUNK = 500  # keys per IN (...) query: well under SQLite's variable limit
 
 _SCHEMA = """
@@ -34,12 +34,10 @@ CREATE TABLE IF NOT EXISTS cache (id INTEGER PRIMARY KEY, ns TEXT NOT NULL, key 
 CREATE INDEX IF NOT EXISTS cache_by_age ON cache (ns, id);
 CREATE TABLE IF NOT EXISTS quota (user TEXT NOT NULL, quota TEXT NOT NULL, start_ms REAL NOT NULL,
                                   used INTEGER NOT NULL, PRIMARY KEY (user, quota)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS locks (name TEXT PRIMARY KEY, owner TEXT NOT NULL, pid INTEGER NOT NULL,
-                                  host TEXT NOT NULL, lease_until REAL NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS docs (ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
                                  PRIMARY KEY (ns, key)) WITHOUT ROWID;
 """
-_TABLES = ("props", "cache", "quota", "locks", "docs")
+_TABLES = ("props", "cache", "quota", "docs", *_LOCK_TABLES)
 
 
 class _Connection(sqlite3.Connection):
@@ -50,10 +48,13 @@ class SqliteStore:
     shared_between_processes = True
 
     def __init__(self, path: str | os.PathLike, *, busy_timeout_ms: float = DEFAULT_BUSY_TIMEOUT_MS,
-                 lock_lease_ms: float = DEFAULT_LOCK_LEASE_MS) -> None:
+                 lock_lease_ms: float = DEFAULT_LOCK_LEASE_MS,
+                 lock_max_hold_ms: float = DEFAULT_LOCK_MAX_HOLD_MS) -> None:
         self.path = str(Path(path))
         self.busy_timeout_ms = busy_timeout_ms
         self.lock_lease_ms = lock_lease_ms
+        self.lock_max_hold_ms = lock_max_hold_ms
+        self._locks = SqliteLocks(self, lock_lease_ms, lock_max_hold_ms)
         self._local = threading.local()
         # Held weakly: a thread's connection closes when the thread ends (its threading.local goes),
         # so a server that starts a thread per client does not pile up connections.
@@ -63,11 +64,11 @@ class SqliteStore:
 
     def __getstate__(self) -> dict:  # picklable: a child process opens its own connections
         return {"path": self.path, "busy_timeout_ms": self.busy_timeout_ms,
-                "lock_lease_ms": self.lock_lease_ms}
+                "lock_lease_ms": self.lock_lease_ms, "lock_max_hold_ms": self.lock_max_hold_ms}
 
     def __setstate__(self, state: dict) -> None:
         self.__init__(state["path"], busy_timeout_ms=state["busy_timeout_ms"],
-                      lock_lease_ms=state["lock_lease_ms"])
+                      lock_lease_ms=state["lock_lease_ms"], lock_max_hold_ms=state["lock_max_hold_ms"])
 
     def __repr__(self) -> str:
         return f"SqliteStore({self.path!r})"
@@ -80,7 +81,7 @@ class SqliteStore:
             try:
                 if conn.execute("PRAGMA journal_mode=WAL").fetchone()[0].lower() != "wal":
                     raise sqlite3.OperationalError(f"{self.path}: WAL mode unavailable")
-                conn.executescript(_SCHEMA)
+                conn.executescript(_SCHEMA + _LOCK_SCHEMA)
                 return
             except sqlite3.OperationalError as err:
                 if "locked" not in str(err) or time.monotonic() > deadline:
@@ -102,7 +103,9 @@ class SqliteStore:
         return conn
 
     def close(self) -> None:
-        """Close every connection this object opened (later calls reopen them)."""
+        """Close every connection this object opened (later calls reopen them) and stop holding
+        cross-process locks (any still held are then free for others)."""
+        self._locks.close()
         with self._conns_mutex:
             conns, self._all_conns = list(self._all_conns), weakref.WeakSet()
         for conn in conns:
@@ -260,28 +263,16 @@ class SqliteStore:
 
     # ------------------------------------------------------------------ cross-process locks
     def lock_try_acquire(self, name: str, owner: str) -> bool:
-        now = time.time()
-        row = self._conn().execute("SELECT owner, pid, host, lease_until FROM locks WHERE name=?",
-                                   (name,)).fetchone()
-        if row is not None and row[0] != owner and not _stale(row, now):
-            return False  # cheap refusal without taking the write lock (waiters poll this)
-        with self._txn() as db:
-            row = db.execute("SELECT owner, pid, host, lease_until FROM locks WHERE name=?",
-                             (name,)).fetchone()
-            if row is not None and row[0] != owner and not _stale(row, now):
-                return False
-            db.execute("INSERT OR REPLACE INTO locks (name, owner, pid, host, lease_until) "
-                       "VALUES (?, ?, ?, ?, ?)",
-                       (name, owner, os.getpid(), _HOST, now + self.lock_lease_ms / 1000.0))
-            return True
+        return self._locks.try_acquire(name, owner)
 
-    def lock_release(self, name: str, owner: str) -> None:
-        with self._txn() as db:
-            db.execute("DELETE FROM locks WHERE name=? AND owner=?", (name, owner))
+    def lock_release(self, name: str, owner: str, clock_ms: float | None = None) -> None:
+        self._locks.release(name, owner, clock_ms)
 
     def lock_release_all(self, owner: str) -> None:
-        with self._txn() as db:
-            db.execute("DELETE FROM locks WHERE owner=?", (owner,))
+        self._locks.release_all(owner)
+
+    def clock_read(self) -> float | None:
+        return self._locks.clock_read()
 
     # ------------------------------------------------------------------ documents
     def doc_get(self, ns: str, key: str) -> str | None:
@@ -324,23 +315,3 @@ class _SqliteTxn:
     def keys(self, ns: str) -> list[str]:
         # BINARY collation orders UTF-8 bytes, which is code-point order: the same as sorted()
         return [k for (k,) in self._db.execute("SELECT key FROM docs WHERE ns=? ORDER BY key", (ns,))]
-
-
-def _stale(row: tuple, now: float) -> bool:
-    """A lock whose lease ran out, or whose owner process on this host no longer exists."""
-    _, pid, host, lease_until = row
-    if lease_until <= now:
-        return True
-    return host == _HOST and not _pid_alive(pid)
-
-
-def _pid_alive(pid: int) -> bool:
-    if os.name != "posix":
-        return True  # no cheap check: rely on the lease
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -4,7 +4,9 @@ and the Store protocol's semantics checked identical to MemoryStore's."""
 from __future__ import annotations
 
 import json
+import os
 import pickle
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +17,7 @@ import pytest
 import time_machine
 
 from gas_emulator import Emulator
+from gas_emulator.store.liveness import Holder, holder_alive
 from gas_emulator.store.memory import MemoryStore
 from gas_emulator.store.sqlite import SqliteStore
 
@@ -138,15 +141,103 @@ def test_lock_of_live_owner_is_taken_over_after_its_lease(tmp_path):
     store.close()
 
 
-def test_lock_of_dead_process_is_taken_over_at_once(sq):
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()  # reaped: its PID no longer exists
-    conn = sqlite3.connect(sq.path)
-    with conn:
-        conn.execute("INSERT INTO locks VALUES ('script', 'gone', ?, ?, ?)",
-                     (dead.pid, __import__("socket").gethostname(), time.time() + 3600))
-    conn.close()
+def _lease_until(store: SqliteStore, name: str) -> float:
+    return store._conn().execute("SELECT lease_until FROM lock_leases WHERE name=?", (name,)).fetchone()[0]
+
+
+def _insert_row(store: SqliteStore, holder_id: str, lease_until: float) -> None:
+    with store._txn() as db:
+        db.execute("INSERT INTO lock_leases VALUES ('script', 'theirs', ?, 1, ?, ?)",
+                   (holder_id, time.time(), lease_until))
+
+
+def test_lock_of_a_holder_whose_liveness_lock_is_free_is_taken_over_at_once(sq):
+    holder = Holder(sq._locks.holders_dir)
+    _insert_row(sq, holder.id, time.time() + 3600)
+    holder.close()  # what the kernel does when the holder's process ends
     assert sq.lock_try_acquire("script", "b")
+
+
+def test_lock_of_a_live_holder_is_not_taken_within_its_lease(sq):
+    holder = Holder(sq._locks.holders_dir)  # alive: its liveness file is locked
+    _insert_row(sq, holder.id, time.time() + 3600)
+    assert not sq.lock_try_acquire("script", "b")
+    holder.close()
+
+
+def test_renewal_keeps_a_live_holders_lock_past_its_first_lease(tmp_path):
+    store = SqliteStore(tmp_path / "l.sqlite", lock_lease_ms=60_000)
+    other = SqliteStore(tmp_path / "l.sqlite", lock_lease_ms=60_000)
+    with time_machine.travel(1_800_000_000, tick=False) as traveller:
+        assert store.lock_try_acquire("script", "a")
+        traveller.shift(50)
+        assert store._locks.renew() == 1  # what the heartbeat does every lease / 3
+        traveller.shift(59.999)
+        assert not other.lock_try_acquire("script", "b")
+        traveller.shift(0.001)
+        assert other.lock_try_acquire("script", "b")
+    store.close()
+    other.close()
+
+
+def test_renewal_stops_at_the_longest_hold(tmp_path):
+    store = SqliteStore(tmp_path / "l.sqlite", lock_lease_ms=60_000, lock_max_hold_ms=100_000)
+    other = SqliteStore(tmp_path / "l.sqlite")
+    with time_machine.travel(1_800_000_000, tick=False) as traveller:
+        assert store.lock_try_acquire("script", "a")
+        traveller.shift(50)
+        store._locks.renew()
+        assert _lease_until(store, "script") == 1_800_000_100  # 6-minute cap + margin, not now + lease
+        traveller.shift(50)
+        assert other.lock_try_acquire("script", "b")
+    store.close()
+    other.close()
+
+
+def test_the_heartbeat_thread_renews_the_lease(tmp_path):
+    store = SqliteStore(tmp_path / "l.sqlite", lock_lease_ms=300)  # a beat every 100 ms
+    assert store.lock_try_acquire("script", "a")
+    first = _lease_until(store, "script")
+    renewed = threading.Event()
+    for _ in range(500):  # a condition, polled up to 5 s
+        if _lease_until(store, "script") > first:
+            break
+        renewed.wait(0.01)
+    assert _lease_until(store, "script") > first
+    store.close()
+
+
+def test_closing_the_store_frees_its_locks_for_other_processes(tmp_path):
+    store = SqliteStore(tmp_path / "l.sqlite")
+    other = SqliteStore(tmp_path / "l.sqlite")
+    assert store.lock_try_acquire("script", "a")
+    assert not other.lock_try_acquire("script", "b")
+    store.close()
+    assert other.lock_try_acquire("script", "b")
+    other.close()
+
+
+def test_holder_files_of_dead_holders_are_removed(sq):
+    holder = Holder(sq._locks.holders_dir)
+    assert holder_alive(sq._locks.holders_dir, holder.id) is True
+    holder.close()
+    assert holder_alive(sq._locks.holders_dir, holder.id) is False
+    assert not (sq._locks.holders_dir / holder.id).exists()
+
+
+def test_a_release_publishes_the_time_and_keeps_the_latest(sq):
+    assert sq.clock_read() is None
+    sq.lock_try_acquire("script", "a")
+    sq.lock_release("script", "a", 2_000.0)
+    sq.lock_try_acquire("script", "a")
+    sq.lock_release("script", "a", 1_000.0)  # an earlier time never moves the store's back
+    assert sq.clock_read() == 2_000.0
+
+
+def test_a_release_by_a_non_owner_publishes_nothing(sq):
+    sq.lock_try_acquire("script", "a")
+    sq.lock_release("script", "b", 5_000.0)
+    assert sq.clock_read() is None
 
 
 # ---------------------------------------------------------------------- transactions
@@ -236,7 +327,20 @@ def _props_script(store) -> list:
             store.props_all("none")]
 
 
-@pytest.mark.parametrize("script", [_doc_script, _cache_script, _quota_script, _props_script])
+def _lock_clock_script(store) -> list:
+    seen = [store.lock_try_acquire("script", "a"), store.lock_try_acquire("script", "a"),
+            store.lock_try_acquire("script", "b"), store.clock_read()]
+    store.lock_release("script", "b", 9.0)  # not the owner: nothing freed, nothing published
+    seen += [store.lock_try_acquire("script", "b"), store.clock_read()]
+    store.lock_release("script", "a", 7.0)
+    seen += [store.lock_try_acquire("script", "b"), store.clock_read()]
+    store.lock_release("script", "b", 3.0)
+    seen.append(store.clock_read())
+    return seen
+
+
+@pytest.mark.parametrize("script", [_doc_script, _cache_script, _quota_script, _props_script,
+                                    _lock_clock_script])
 def test_sqlite_behaves_like_memory(sq, script):
     assert script(sq) == script(MemoryStore())
 
@@ -247,7 +351,10 @@ def test_reset_equals_fresh(sq):
     _quota_script(sq)
     _props_script(sq)
     sq.lock_try_acquire("script", "a")
+    sq.lock_release("script", "a", 1.0)
+    sq.lock_try_acquire("script", "a")
     sq.reset()
+    assert sq.clock_read() is None
     assert sq.doc_keys("api/p") == [] and sq.props_all("p") == {}
     assert sq.cache_size("c", 0) == 0 and sq.quota_usage("u", "q", 0, 100) == 0
     assert sq.lock_try_acquire("script", "b")
@@ -282,3 +389,38 @@ def test_a_finished_threads_connection_is_released(tmp_path):
         worker.join()
     gc.collect()
     assert len(store._all_conns) == before  # a thread per client must not pile up connections
+
+
+def test_a_new_holder_sweeps_away_the_files_of_dead_ones(sq):
+    directory = sq._locks.holders_dir
+    directory.mkdir()
+    (directory / "4242-deadbeef0000").touch()  # a holder killed while it held no lock
+    live = Holder(directory)
+    assert sorted(p.name for p in directory.iterdir()) == [live.id]
+    live.close()
+
+
+FORK_AND_WAIT = """
+import os, sys
+from gas_emulator.store.sqlite import SqliteStore
+store = SqliteStore(sys.argv[1])
+assert store.lock_try_acquire("script", "parent")
+if os.fork() == 0:  # the at-fork hooks have run when fork() returns in the child
+    print(os.getpid(), flush=True)
+    sys.stdin.read()  # the child outlives its parent
+    os._exit(0)
+sys.stdin.read()
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
+def test_a_forked_child_does_not_keep_its_dead_parents_locks(sq):
+    parent = subprocess.Popen([sys.executable, "-c", FORK_AND_WAIT, sq.path], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    child_pid = int(parent.stdout.readline())
+    try:
+        parent.kill()
+        parent.wait()
+        assert sq.lock_try_acquire("script", "b")  # at once, with the child still alive
+    finally:
+        os.kill(child_pid, signal.SIGKILL)

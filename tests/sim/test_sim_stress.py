@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sim_helpers import py_workload
 
-from gas_emulator.sim.stress import run_stress
+from gas_emulator.sim.stress import exclusion_text, run_stress
 from gas_emulator.sim.workload import Workload, WorkloadError
+from gas_emulator.store.sqlite import SqliteStore
 
 
 def test_threads_mode_runs_every_execution_and_the_lock_keeps_ids_unique():
@@ -30,3 +31,18 @@ def test_processes_mode_needs_a_named_workload():
     wl = Workload(function="f", callable=lambda ex: 1)
     with pytest.raises(WorkloadError, match="--stress processes needs a workload by name"):
         run_stress(wl, mode="processes")
+
+
+def test_processes_mode_takes_its_locks_through_the_shared_store_and_says_so(tmp_path):
+    path = tmp_path / "s.sqlite"
+    report = run_stress(py_workload("counter_with_lock", executions=6, users=2), mode="processes",
+                        store_path=str(path), checks=["unique"])
+    assert report.to_dict()["locks"]["exclusion"] == exclusion_text(True)
+    store = SqliteStore(path)
+    assert store.clock_read() is not None  # published by lock releases in the store, by the workers
+    store.close()
+
+
+def test_threads_mode_without_a_store_says_its_locks_excluded_within_one_process():
+    report = run_stress(py_workload("counter_with_lock", executions=3, users=1), mode="threads")
+    assert report.to_dict()["locks"]["exclusion"] == "within one process: the emulator's lock table"
