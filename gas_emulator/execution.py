@@ -162,6 +162,7 @@ _GLOBALS = {
     # globals of every execution, not only of doGet/doPost (reference/content, reference/html)
     "ContentService": (".services.content", "ContentService"),
     "HtmlService": (".services.html", "HtmlService"),
+    "SpreadsheetApp": (".services.spreadsheet", "SpreadsheetApp"),
 }
 
 #: The Apps Script globals every execution carries (the V8 runtime exposes the same objects).

@@ -82,6 +82,15 @@ class Settings:
     #: spec 4.3 [DOC]: getActiveUserLocale() returns a String such as "en".
     active_user_locale: str = "en"
 
+    # -- SpreadsheetApp (issue #18) ------------------------------------------------------------
+    #: A new Sheets tab has 1,000 rows (the Sheets UI default; insertSheet and workbooks.create).
+    sheet_default_rows: int = 1000
+    #: A new Sheets tab has 26 columns, A to Z (the Sheets UI default).
+    sheet_default_columns: int = 26
+    #: setValue/setValues/appendRow read text as typed into the UI ("42" a number, "TRUE" a
+    #: boolean, "'42" text): community reports say so; unverified for every format, so a knob.
+    spreadsheet_parse_entered_text: bool = True
+
     #: Per-call extra knobs keep the dataclass open to later fields without breaking callers.
     extra: dict = field(default_factory=dict)
 
