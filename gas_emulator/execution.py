@@ -163,6 +163,7 @@ _GLOBALS = {
     "ContentService": (".services.content", "ContentService"),
     "HtmlService": (".services.html", "HtmlService"),
     "SpreadsheetApp": (".services.spreadsheet", "SpreadsheetApp"),
+    "ScriptApp": (".services.script_app", "ScriptApp"),
 }
 
 #: The Apps Script globals every execution carries (the V8 runtime exposes the same objects).
