@@ -164,6 +164,7 @@ _GLOBALS = {
     "HtmlService": (".services.html", "HtmlService"),
     "SpreadsheetApp": (".services.spreadsheet", "SpreadsheetApp"),
     "ScriptApp": (".services.script_app", "ScriptApp"),
+    "UrlFetchApp": (".services.urlfetch", "UrlFetchApp"),
 }
 
 #: The Apps Script globals every execution carries (the V8 runtime exposes the same objects).
