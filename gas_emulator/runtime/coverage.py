@@ -71,7 +71,10 @@ def _load(target: str) -> type:
 
 def is_emulated(cls: type, method: str) -> bool:
     """Implemented, and not a stub that raises NotEmulated (marked ``not_emulated = True``)."""
-    if method not in class_spec(cls)["m"]:
+    spec = class_spec(cls)
+    if method in spec.get("j", {}):  # written in JavaScript (HtmlTemplate.evaluate)
+        return True
+    if method not in spec["m"]:
         return False
     return not getattr(getattr(cls, method), "not_emulated", False)
 

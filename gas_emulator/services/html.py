@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..errors import InvalidArgument, NotEmulated
+from ..errors import InvalidArgument
 from .coerce import to_js_string
 from .content import GasEnum
+from .html_template import HtmlTemplate
 
 if TYPE_CHECKING:
     from ..execution import Execution
@@ -103,11 +104,8 @@ class HtmlService:
             raise InvalidArgument("filename")  # the real text for a missing file is not documented
         return found.source
 
-    def createTemplate(self, html=None):
-        raise NotEmulated("HtmlService.createTemplate")
+    def createTemplate(self, html=None) -> HtmlTemplate:
+        return HtmlTemplate("" if html is None else to_js_string(html))
 
-    def createTemplateFromFile(self, filename):
-        raise NotEmulated("HtmlService.createTemplateFromFile")
-
-    createTemplate.not_emulated = True  # coverage table: present only to name itself in its error
-    createTemplateFromFile.not_emulated = True
+    def createTemplateFromFile(self, filename) -> HtmlTemplate:
+        return HtmlTemplate(self.file_source(to_js_string(filename)))
