@@ -116,7 +116,7 @@ class Workload:
         if self.rate is not None:
             out += ["--rate", repr(self.rate)]
         if self.until_ms is not None:
-            out += ["--until", f"{self.until_ms:g}ms"]
+            out += ["--until", format(self.until_ms, "f").rstrip("0").rstrip(".") + "ms"]
         return out
 
 

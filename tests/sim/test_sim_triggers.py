@@ -79,6 +79,12 @@ def test_the_event_object_of_a_time_driven_trigger(tmp_path):
     assert event["triggerUid"] == "10000001"
 
 
+def test_the_replay_command_carries_until_in_a_form_it_parses():
+    args = _batch("batch_job_fixed", until_ms=2 * HOUR).command_args()
+    text = args[args.index("--until") + 1]
+    assert (text, parse_duration_ms(text)) == ("7200000ms", 2 * HOUR)
+
+
 def test_until_takes_a_duration_with_a_unit():
     assert [parse_duration_ms(t) for t in ("24h", "90m", "30s", "500ms", "2d")] == [
         86_400_000, 5_400_000, 30_000, 500, 172_800_000]
