@@ -95,3 +95,10 @@ def test_the_cli_until_option_fires_triggers():
                                        "--function", "startEveryMinute", "--until", "10m", "--json"])
     assert result.exit_code == 0, result.output
     assert "--until 600000ms" in result.stdout
+
+
+def test_a_python_workload_fires_its_handler_by_name():
+    from sim_helpers import py_workload
+
+    report = simulate(py_workload("arm_every_hour", until_ms=3 * HOUR), seed=0)
+    assert [rec.result for rec in report.executions[1:]] == [[1, 1], [2, 2], [3, 3]]
