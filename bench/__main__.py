@@ -20,6 +20,7 @@ BENCHMARKS = [
     ["bench/idservice.py"],
     ["bench/gasctl_calls.py"],
     ["bench/shared_store.py"],
+    ["bench/samples.py"],
 ]
 
 

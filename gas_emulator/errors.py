@@ -96,7 +96,7 @@ class NotEmulated(GasError):
     def __init__(self, service: str) -> None:
         super().__init__(f"{service} is not emulated here (gas_emulator provides LockService, "
                          "PropertiesService, CacheService, Utilities, Session, Logger, console, "
-                         "ContentService, HtmlService).")
+                         "ContentService, HtmlService, SpreadsheetApp, ScriptApp, UrlFetchApp).")
 
 
 class ExecutionKilled(GasError):

@@ -51,6 +51,8 @@ class Execution:
         self.end_ms: float | None = None
         self.logs: list[LogRecord] = []
         self.held_locks: list[Lock] = []
+        #: The JavaScript project this execution runs (set by the V8 runtime; HtmlService files).
+        self.project = None
         # The seed is drawn now (so the emulator's stream advances the same way whatever the
         # execution does); the generator is built on first use (seeding one costs ~10 µs).
         self._rng_seed = emulator.rng.getrandbits(64)
@@ -157,6 +159,12 @@ _GLOBALS = {
     "Session": (".services.session", "Session"),
     "Logger": (".services.logger", "Logger"),
     "console": (".services.logger", "Console"),
+    # globals of every execution, not only of doGet/doPost (reference/content, reference/html)
+    "ContentService": (".services.content", "ContentService"),
+    "HtmlService": (".services.html", "HtmlService"),
+    "SpreadsheetApp": (".services.spreadsheet", "SpreadsheetApp"),
+    "ScriptApp": (".services.script_app", "ScriptApp"),
+    "UrlFetchApp": (".services.urlfetch", "UrlFetchApp"),
 }
 
 #: The Apps Script globals every execution carries (the V8 runtime exposes the same objects).

@@ -14,6 +14,9 @@ ACCOUNT_WORKSPACE = "workspace"
 
 # developers.google.com/apps-script/guides/services/quotas (spec 5): properties read/write per day
 PROPERTIES_DAILY_QUOTA = {ACCOUNT_CONSUMER: 50_000, ACCOUNT_WORKSPACE: 500_000}
+# same page (spec 5): triggers total runtime 90 min / 6 h per day; URL Fetch calls 20,000 / 100,000
+TRIGGER_RUNTIME_DAILY_MS = {ACCOUNT_CONSUMER: 90 * 60_000, ACCOUNT_WORKSPACE: 6 * 3_600_000}
+URLFETCH_DAILY_QUOTA = {ACCOUNT_CONSUMER: 20_000, ACCOUNT_WORKSPACE: 100_000}
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,28 @@ class Settings:
     #: spec 4.3 [DOC]: getActiveUserLocale() returns a String such as "en".
     active_user_locale: str = "en"
 
+    # -- SpreadsheetApp (issue #18) ------------------------------------------------------------
+    #: A new Sheets tab has 1,000 rows (the Sheets UI default; insertSheet and workbooks.create).
+    sheet_default_rows: int = 1000
+    #: A new Sheets tab has 26 columns, A to Z (the Sheets UI default).
+    sheet_default_columns: int = 26
+    #: setValue/setValues/appendRow read text as typed into the UI ("42" a number, "TRUE" a
+    #: boolean, "'42" text): community reports say so; unverified for every format, so a knob.
+    spreadsheet_parse_entered_text: bool = True
+
+    # -- ScriptApp triggers and UrlFetchApp (issue #18) ---------------------------------------
+    #: spec 5 quotas page limits: triggers, 20 per user per script.
+    max_triggers_per_user: int = 20
+    #: A fired after()/at() trigger stays in getProjectTriggers until deleted (community reports:
+    #: the continuation pattern must delete its own); False drops it once it has fired.
+    trigger_keep_fired_one_shot: bool = True
+    #: UrlFetchApp fault drawn by the seed: probability that a fetch times out (a simulator knob, 0 = never).
+    urlfetch_timeout_p: float = 0.0
+    #: UrlFetchApp fault drawn by the seed: probability of a 429 answer (a simulator knob).
+    urlfetch_429_p: float = 0.0
+    #: UrlFetchApp fault drawn by the seed: probability of a 503 answer (a simulator knob).
+    urlfetch_5xx_p: float = 0.0
+
     #: Per-call extra knobs keep the dataclass open to later fields without breaking callers.
     extra: dict = field(default_factory=dict)
 
@@ -95,6 +120,14 @@ class Settings:
     @property
     def properties_daily_quota(self) -> int:
         return PROPERTIES_DAILY_QUOTA[self.account]
+
+    @property
+    def trigger_runtime_daily_ms(self) -> int:
+        return TRIGGER_RUNTIME_DAILY_MS[self.account]
+
+    @property
+    def urlfetch_daily_quota(self) -> int:
+        return URLFETCH_DAILY_QUOTA[self.account]
 
     @classmethod
     def measured(cls, **changes) -> Settings:

@@ -72,6 +72,8 @@ def class_spec(cls: type) -> dict:
                 if constant is not None:
                     constants[name] = constant
         spec = _class_specs[cls] = {"m": methods, "c": constants}
+        if getattr(cls, "JS_METHODS", None):  # methods written in JavaScript (services/html.py)
+            spec["j"] = dict(cls.JS_METHODS)
     return spec
 
 

@@ -48,18 +48,53 @@ REFERENCE: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("Logger", "gas_emulator.services.logger:Logger", "base/logger", ("clear", "getLog", "log")),
     ("console", "gas_emulator.services.logger:Console", "base/console",
      ("error", "info", "log", "time", "timeEnd", "warn")),
-    ("ContentService", "gas_emulator.runtime.webapp:ContentService", "content/content-service",
+    ("ContentService", "gas_emulator.services.content:ContentService", "content/content-service",
      ("createTextOutput",)),
-    ("TextOutput", "gas_emulator.runtime.webapp:TextOutput", "content/text-output",
+    ("TextOutput", "gas_emulator.services.content:TextOutput", "content/text-output",
      ("append", "clear", "downloadAsFile", "getContent", "getFileName", "getMimeType", "setContent",
       "setMimeType")),
-    ("HtmlService", "gas_emulator.runtime.webapp:HtmlService", "html/html-service",
+    ("HtmlService", "gas_emulator.services.html:HtmlService", "html/html-service",
      ("createHtmlOutput", "createHtmlOutputFromFile", "createTemplate", "createTemplateFromFile",
       "getUserAgent")),
-    ("HtmlOutput", "gas_emulator.runtime.webapp:HtmlOutput", "html/html-output",
+    ("HtmlOutput", "gas_emulator.services.html:HtmlOutput", "html/html-output",
      ("addMetaTag", "append", "appendUntrusted", "asTemplate", "clear", "getAs", "getBlob", "getContent",
       "getFaviconUrl", "getHeight", "getMetaTags", "getTitle", "getWidth", "setContent", "setFaviconUrl",
       "setHeight", "setSandboxMode", "setTitle", "setWidth", "setXFrameOptionsMode")),
+    ("HtmlTemplate", "gas_emulator.services.html_template:HtmlTemplate", "html/html-template",
+     ("evaluate", "getCode", "getCodeWithComments", "getRawContent")),
+    ("ScriptApp", "gas_emulator.services.script_app:ScriptApp", "script/script-app",
+     ("deleteTrigger", "getAuthorizationInfo", "getIdentityToken", "getInstallationSource", "getOAuthToken",
+      "getProjectTriggers", "getScriptId", "getService", "getUserTriggers", "invalidateAuth",
+      "newStateToken", "newTrigger", "requireAllScopes", "requireScopes")),
+    ("TriggerBuilder", "gas_emulator.services.script_app:TriggerBuilder", "script/trigger-builder",
+     ("forDocument", "forForm", "forSpreadsheet", "forUserCalendar", "timeBased")),
+    ("ClockTriggerBuilder", "gas_emulator.services.script_app:ClockTriggerBuilder",
+     "script/clock-trigger-builder",
+     ("after", "at", "atDate", "atHour", "create", "everyDays", "everyHours", "everyMinutes", "everyWeeks",
+      "inTimezone", "nearMinute", "onMonthDay", "onWeekDay")),
+    ("Trigger", "gas_emulator.services.script_app:Trigger", "script/trigger",
+     ("getEventType", "getHandlerFunction", "getTriggerSource", "getTriggerSourceId", "getUniqueId")),
+    ("Service", "gas_emulator.services.script_app:Service", "script/service", ("getUrl", "isEnabled")),
+    ("UrlFetchApp", "gas_emulator.services.urlfetch:UrlFetchApp", "url-fetch/url-fetch-app",
+     ("fetch", "fetchAll", "getRequest")),
+    ("HTTPResponse", "gas_emulator.services.urlfetch:HTTPResponse", "url-fetch/http-response",
+     ("getAllHeaders", "getAs", "getBlob", "getContent", "getContentText", "getHeaders", "getResponseCode")),
+)
+
+#: Classes whose reference pages document far more methods than a concurrent script uses (well
+#: over a hundred each for Spreadsheet, Sheet and Range): only the core issue #18 asks for is
+#: listed, and the table says so; every other documented method of them is not emulated.
+CORE_ONLY: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("SpreadsheetApp", "gas_emulator.services.spreadsheet:SpreadsheetApp", "spreadsheet/spreadsheet-app",
+     ("flush", "getActive", "getActiveSpreadsheet", "openById")),
+    ("Spreadsheet", "gas_emulator.services.spreadsheet:Spreadsheet", "spreadsheet/spreadsheet",
+     ("getActiveSheet", "getId", "getName", "getRange", "getSheetByName", "getSheets", "insertSheet")),
+    ("Sheet", "gas_emulator.services.spreadsheet:Sheet", "spreadsheet/sheet",
+     ("appendRow", "clear", "deleteRow", "deleteRows", "getDataRange", "getLastColumn", "getLastRow",
+      "getMaxColumns", "getMaxRows", "getName", "getParent", "getRange", "getSheetId")),
+    ("Range", "gas_emulator.services.spreadsheet_range:Range", "spreadsheet/range",
+     ("clear", "clearContent", "getA1Notation", "getColumn", "getLastColumn", "getLastRow", "getNumColumns",
+      "getNumRows", "getRow", "getSheet", "getValue", "getValues", "setValue", "setValues")),
 )
 URL = "https://developers.google.com/apps-script/reference/"
 
@@ -71,15 +106,18 @@ def _load(target: str) -> type:
 
 def is_emulated(cls: type, method: str) -> bool:
     """Implemented, and not a stub that raises NotEmulated (marked ``not_emulated = True``)."""
-    if method not in class_spec(cls)["m"]:
+    spec = class_spec(cls)
+    if method in spec.get("j", {}):  # written in JavaScript (HtmlTemplate.evaluate)
+        return True
+    if method not in spec["m"]:
         return False
     return not getattr(getattr(cls, method), "not_emulated", False)
 
 
-def coverage() -> list[tuple[str, str, str, bool]]:
-    """(class, method, reference URL, emulated) for every documented method."""
+def coverage(reference=REFERENCE) -> list[tuple[str, str, str, bool]]:
+    """(class, method, reference URL, emulated) for every listed method."""
     rows = []
-    for name, target, page, methods in REFERENCE:
+    for name, target, page, methods in reference:
         cls = _load(target)
         rows.extend((name, m, URL + page, is_emulated(cls, m)) for m in methods)
     return rows
@@ -88,10 +126,17 @@ def coverage() -> list[tuple[str, str, str, bool]]:
 def render_table() -> str:
     rows = coverage()
     done = sum(1 for r in rows if r[3])
+    core = coverage(CORE_ONLY)
     lines = [f"{done} of {len(rows)} documented methods of the emulated classes are emulated "
              "(generated by `python -m gas_emulator.runtime.coverage`).", "",
              "| Class | Method | Emulated |", "| --- | --- | --- |"]
     lines += [f"| [{cls}]({url}) | `{method}` | {'yes' if ok else 'no'} |" for cls, method, url, ok in rows]
+    core_done = sum(1 for r in core if r[3])
+    lines += ["", f"SpreadsheetApp, the core a concurrent script uses: {core_done} methods. "
+              "Their reference pages document many more (well over a hundred each for Spreadsheet, "
+              "Sheet and Range); none of the others is emulated.", "",
+              "| Class | Method | Emulated |", "| --- | --- | --- |"]
+    lines += [f"| [{cls}]({url}) | `{method}` | {'yes' if ok else 'no'} |" for cls, method, url, ok in core]
     return "\n".join(lines)
 
 

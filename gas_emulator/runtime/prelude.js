@@ -81,6 +81,9 @@
     var proto = C.prototype;
     spec.m.forEach(function (m) { defineProperty(proto, m, {value: method(m), writable: true}); });
     keysOf(spec.c).forEach(function (k) { defineProperty(proto, k, {value: dec(spec.c[k]), enumerable: true}); });
+    // methods a class writes in JavaScript (JS_METHODS: HtmlTemplate.evaluate runs its scriptlets
+    // here), evaluated in the global scope, sloppy mode (templates use `with`)
+    keysOf(spec.j || {}).forEach(function (k) { defineProperty(proto, k, {value: (0, eval)('(' + spec.j[k] + ')'), writable: true}); });
     if (spec.m.indexOf('toString') < 0) {
       defineProperty(proto, 'toString', {value: function toString() { return name; }, writable: true});
     }

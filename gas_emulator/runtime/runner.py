@@ -27,7 +27,7 @@ from .engine import POOL, Session, dispatch, now
 from .errors import JsSyntaxError, ScriptError, StackFrame
 from .project import Project
 from .text import v8_source
-from .webapp import WebResponse, event_object, response_for, web_globals
+from .webapp import WebResponse, event_object, response_for
 
 if TYPE_CHECKING:
     from ..emulator import Emulator
@@ -80,8 +80,7 @@ def run_web_request(emulator: Emulator, project: Project, method: str, *, path_i
     webapp = project.manifest.get("webapp") or {}
     if webapp.get("executeAs") == "USER_DEPLOYING" and emulator.effective_user:
         user = emulator.effective_user  # manifest: "execute as me" runs under the deployer
-    outcome, value = _execute(emulator, project, function, [event], user,
-                              extra=lambda ex: web_globals(ex, project))
+    outcome, value = _execute(emulator, project, function, [event], user, extra=None)
     return response_for(value, None if outcome.error is None else outcome.error.message, function)
 
 
@@ -126,6 +125,7 @@ def _execute(emulator: Emulator, project: Project, function: str, args: list, us
     try:
         with emulator.execution(user=user) as ex:
             ex_seen.append(ex)
+            ex.project = project  # HtmlService.createHtmlOutputFromFile reads its HTML files
             value, raw, error = _in_v8(ex, project, function, args, extra or (lambda _ex: {}))
     except GasError as err:  # refused at admission, or ended (deadline, injected kill)
         value, raw, error = None, None, ScriptError(err.message, "Exception")

@@ -20,7 +20,7 @@ from .faults import parse_faults
 from .latency import PROFILES
 from .report import Report, canonical_trace
 from .runner import simulate as run_simulation
-from .workload import Workload, WorkloadError, parse_args_json
+from .workload import Workload, WorkloadError, parse_args_json, parse_duration_ms
 
 #: Exit status of an exploration stopped by Ctrl-C with no failure found (128 + SIGINT, as shells do).
 EXIT_INTERRUPTED = 130
@@ -46,6 +46,10 @@ def workload_options(fn):
         click.option("--check", "checks", multiple=True,
                      help="unique, no-errors or package.module:function (repeatable)."),
         click.option("--json", "as_json", is_flag=True, help="Print one JSON document."),
+        # kept out of the commands' signatures: read back by build_workload (issue #18)
+        click.option("--until", "until", expose_value=False, metavar="DURATION",
+                     callback=lambda ctx, _p, v: ctx.meta.__setitem__("gas_until", v),
+                     help="Fire time-driven triggers on the virtual clock until then (24h, 90m...)."),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -64,8 +68,11 @@ def usage_errors(fn):
 
 
 def build_workload(root, python_ref, function, args_json, executions, users, rate) -> Workload:
+    context = click.get_current_context(silent=True)
+    until = context.meta.get("gas_until") if context is not None else None
     return Workload(function=function, args=parse_args_json(args_json), executions=executions,
-                    users=users, rate=rate, python=python_ref, root=root)
+                    users=users, rate=rate, python=python_ref, root=root,
+                    until_ms=None if until is None else parse_duration_ms(until))
 
 
 def _options(latency: str, faults: str, checks) -> dict:

@@ -109,6 +109,12 @@ LOCK_RELEASE = Dist(floor=20, mean=30, sd=6, cap=120)
 # gassma PR #228: a timed-out acquisition returns the whole timeout + 70-85 ms
 LOCK_TIMEOUT_OVERSHOOT = Uniform(70, 85)
 
+# Poehnelt "Storage Wars" (spec latency 2): a SpreadsheetApp write+read pair ~800+ ms; the split
+# between a read (~300) and a write (~500), the spread and opening a file: assumptions (issue #18)
+SHEET_READ = Dist(floor=100, mean=300, sd=120, cap=2_000)
+SHEET_WRITE = Dist(floor=200, mean=500, sd=200, cap=3_000)
+SHEET_OPEN = Dist(floor=50, mean=150, sd=60, cap=1_000)
+
 GAS_TABLE: Mapping[str, object] = {
     "properties.get": PROPS_READ,
     "properties.get_all": PROPS_READ,  # no separate figure: a bulk read modeled as one read
@@ -127,6 +133,10 @@ GAS_TABLE: Mapping[str, object] = {
     "lock.acquire": LOCK_ACQUIRE,
     "lock.release": LOCK_RELEASE,
     "lock.timeout_overshoot": LOCK_TIMEOUT_OVERSHOOT,
+    "spreadsheet.open": SHEET_OPEN,
+    "spreadsheet.read": SHEET_READ,
+    "spreadsheet.write": SHEET_WRITE,
+    "spreadsheet.flush": SHEET_READ,  # no figure: a round trip like a read (assumption)
 }
 
 

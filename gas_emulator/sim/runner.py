@@ -49,6 +49,7 @@ from .latency import LatencyModel, make_latency
 from .recorder import RecordingLockTable, call_spans
 from .report import ExecutionRecord, Report, jsonable
 from .timeline import build_timelines
+from .triggers import TriggerHost
 from .workload import Workload
 
 #: The error recorded for executions that were still blocked when nothing else could run.
@@ -86,6 +87,9 @@ def _run(emu: Emulator, workload: Workload, seed: int) -> tuple[list[ExecutionRe
     records = [ExecutionRecord(i, f"e{i + 1:04d}", workload.user_for(i), arrivals[i])
                for i in range(workload.executions)]
     target = workload.load_project() if workload.is_javascript else workload.load_python()
+    if workload.until_ms is not None:  # time-driven triggers fire until then (sim/triggers.py)
+        emu.trigger_host = TriggerHost(emu, workload, records, workload.until_ms)
+        emu.trigger_host.start()
     make = lambda rec: _actor(emu, target, workload, rec, origin)  # noqa: E731
     # The cyclic garbage collector pauses for the run: nearly everything a run allocates (actors,
     # trace entries, records) lives until its end, so its passes found little to free, and they

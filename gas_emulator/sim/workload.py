@@ -37,6 +37,8 @@ class Workload:
     root: str | None = None  # directory of a JavaScript project (clasp rootDir or .clasp.json)
     project: Any = field(default=None, compare=False)  # a runtime Project (takes precedence over root)
     callable: Callable | None = field(default=None, compare=False)  # a Python function, given directly
+    #: Virtual ms until which time-driven triggers fire (sim/triggers.py); None = they never fire.
+    until_ms: float | None = None
 
     def __post_init__(self) -> None:
         if self.executions < 1:
@@ -45,6 +47,8 @@ class Workload:
             raise WorkloadError(f"users must be at least 1, not {self.users}")
         if self.rate is not None and self.rate <= 0:
             raise WorkloadError(f"rate must be positive, not {self.rate}")
+        if self.until_ms is not None and self.until_ms < 0:
+            raise WorkloadError(f"until must not be negative, not {self.until_ms}")
         sources = [self.python is not None or self.callable is not None,
                    self.root is not None or self.project is not None]
         if sum(sources) != 1:
@@ -111,6 +115,8 @@ class Workload:
         out += ["--executions", str(self.executions), "--users", str(self.users)]
         if self.rate is not None:
             out += ["--rate", repr(self.rate)]
+        if self.until_ms is not None:
+            out += ["--until", format(self.until_ms, "f").rstrip("0").rstrip(".") + "ms"]
         return out
 
 
@@ -144,3 +150,16 @@ def parse_args_json(text: str | None) -> Sequence:
     if not isinstance(value, list):
         raise WorkloadError("--args must be a JSON array, e.g. '[\"BDL\", 3]'")
     return tuple(value)
+
+
+_UNITS_MS = {"ms": 1, "s": 1_000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+
+
+def parse_duration_ms(text: str) -> float:
+    """``--until`` value: a number and a unit (``24h``, ``90m``, ``30s``, ``500ms``, ``2d``)."""
+    import re
+
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*", text or "")
+    if match is None:
+        raise WorkloadError(f"--until {text!r}: use a number and a unit, e.g. 24h, 90m, 30s, 500ms")
+    return float(match.group(1)) * _UNITS_MS[match.group(2)]

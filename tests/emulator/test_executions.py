@@ -131,7 +131,7 @@ def test_globals_are_created_once_per_execution():
         assert ex.Utilities is ex.Utilities
         assert ex.Logger is ex.Logger
         with pytest.raises(AttributeError):
-            ex.SpreadsheetApp  # noqa: B018 - not an emulated global
+            ex.DriveApp  # noqa: B018 - not an emulated global
     with emu.execution() as other:
         assert other.Utilities is not ex.Utilities  # each execution has its own
         assert other.LockService._ex is other

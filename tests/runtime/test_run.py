@@ -42,7 +42,7 @@ def test_a_missing_function_gets_apps_script_text(app):
 
 def test_services_that_are_not_emulated_say_so_and_name_themselves(app):
     message = run_function(Emulator(), app, "notEmulated").error.message
-    assert message.startswith("SpreadsheetApp is not emulated here")
+    assert message.startswith("DriveApp is not emulated here")
 
 
 def test_what_apps_script_lacks_is_absent(app):
