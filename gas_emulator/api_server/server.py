@@ -139,6 +139,14 @@ class FakeApiServer:
             if settings.fault_rate and self._dice.random() < settings.fault_rate:
                 raise errors.fault(self._dice.choice(settings.fault_codes))
 
+    def take_dropped_response(self, method_id: str) -> bool:
+        """True (once) when this call's answer is to be lost (setting ``drop_next_response``)."""
+        with self._fault_lock:
+            if not method_id or self.settings.drop_next_response != method_id:
+                return False
+            self.backend.settings = self.settings.updated({"drop_next_response": ""})
+            return True
+
 
 def _is_bearer(authorization: str | None) -> bool:
     scheme, _, token = (authorization or "").partition(" ")
@@ -182,8 +190,11 @@ class _Handler(BaseHTTPRequestHandler):
                 self._serve_web(parts.path, parts.query, body)
             else:
                 self.app.check_call(self.headers.get("Authorization"))
-                status, answer, _ = responses.dispatch(self.app.backend, self.command, parts.path,
-                                                       parts.query, body)
+                status, answer, method_id = responses.dispatch(self.app.backend, self.command, parts.path,
+                                                               parts.query, body)
+                if self.app.take_dropped_response(method_id):
+                    self.close_connection = True  # done, but the answer is lost (drop_next_response)
+                    return
                 self._send_json(status, answer)
         except errors.ApiError as exc:
             self._send_json(exc.code, exc.to_json(), exc.headers)

@@ -42,6 +42,9 @@ class ApiSettings:
     fault_seed: int = 0
     #: The next N API calls fail with ``fault_codes[0]`` (deterministic; counts down).
     fail_next: int = 0
+    #: The next call of this discovery method (e.g. ``script.projects.versions.create``) is carried out,
+    #: then the connection is closed with no answer: a lost response. Cleared once used ("" = off).
+    drop_next_response: str = ""
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.fault_rate <= 1.0:
