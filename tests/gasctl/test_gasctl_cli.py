@@ -45,7 +45,7 @@ def test_json_error_document_on_failure(gasctl, home):
 def test_retries_429_and_500_with_backoff(gasctl, project, api):
     gasctl.server.update_settings(fail_next=2, fault_codes=[429, 500])
     gasctl("push")
-    assert gasctl.sleeps == [0.5, 1.0]
+    assert gasctl.sleeps == [1.0, 2.0]  # the library's backoff: rand() * 2**n, rand fixed at 0.5
     assert [f["name"] for f in remote_files(api, script_id_of(project))] == ["appsscript", "Code"]
 
 
@@ -54,7 +54,7 @@ def test_retries_give_up_with_one_line(gasctl, project):
     result = gasctl("push", expect=1)
     assert result.stderr.startswith(f"Error: reading script {script_id_of(project)}: 503 ")
     assert result.stderr.count("\n") == 1
-    assert gasctl.sleeps == [0.5, 1.0, 2.0, 4.0]
+    assert gasctl.sleeps == [1.0, 2.0, 4.0, 8.0]
 
 
 def test_api_not_enabled_message(gasctl, project):

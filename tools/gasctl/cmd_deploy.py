@@ -42,9 +42,10 @@ def _get_versioned(app: App, script_id: str, deployment_id: str) -> dict:
     return dep
 
 
-def _check_deployment_cap(app: App, script_id: str) -> None:
-    versioned = [d for d in app.api().list_deployments(script_id)
-                 if d.get("deploymentConfig", {}).get("versionNumber") is not None]
+def _check_deployment_cap(app: App, script_id: str) -> set[str]:
+    """The existing deployment ids (a lost create is found among the others); RefusedError at the cap."""
+    listed = app.api().list_deployments(script_id)
+    versioned = [d for d in listed if d.get("deploymentConfig", {}).get("versionNumber") is not None]
     if len(versioned) >= MAX_VERSIONED_DEPLOYMENTS:
         raise RefusedError(
             f"Scripts may only have up to {MAX_VERSIONED_DEPLOYMENTS} versioned deployments at a time, and "
@@ -52,6 +53,7 @@ def _check_deployment_cap(app: App, script_id: str) -> None:
             f"{script_id} has {len(versioned)}. Update one in place with --deployment-id ID, or remove one "
             "with "
             "`gasctl undeploy ID`. Nothing was created.")
+    return {d["deploymentId"] for d in listed}
 
 
 @click.command()
@@ -90,10 +92,9 @@ def deploy(app: App, number: int | None, description: str, deployment_id: str | 
         raise click.UsageError("--new and --deployment-id exclude each other")
     deployment_id = deployment_id or (None if new else config.raw.get("deploymentId"))
     current = _get_versioned(app, script_id, deployment_id) if deployment_id else None
-    if current is None:
-        _check_deployment_cap(app, script_id)
+    known_deployments = _check_deployment_cap(app, script_id) if current is None else set()
     if number is None:
-        check_version_cap(app, script_id)
+        known_versions = check_version_cap(app, script_id)
     else:
         require_version(app, script_id, number)
     def files_to_deploy() -> list[dict]:  # what the new version will hold: HEAD, or version N
@@ -101,9 +102,9 @@ def deploy(app: App, number: int | None, description: str, deployment_id: str | 
 
     gate_result = maybe_run_gate(config, files_to_deploy, app.out, gate)
     if number is None:
-        number = app.api().create_version(script_id, description or None)["versionNumber"]
+        number = app.api().create_version(script_id, description or None, known_versions)["versionNumber"]
     if current is None:
-        dep = app.api().create_deployment(script_id, number, description)
+        dep = app.api().create_deployment(script_id, number, description, known_deployments)
         if not config.raw.get("deploymentId") and save_deployment_id(config.config_path, dep["deploymentId"]):
             app.out.info(f"Saved deploymentId {dep['deploymentId']} in {config.config_path.name}.")
     else:

@@ -3,7 +3,8 @@
 Built by the group callback in ``cli.py`` and passed with ``pass_app``. Everything heavy is lazy:
 the project file is read, credentials resolved and the API client built only when a command asks.
 Tests inject fakes with ``CliRunner.invoke(main, args, obj={...})``; recognised keys: ``sleep``
-(backoff sleeper), ``credentials`` (google-auth credentials object), ``env`` (environment mapping),
+(backoff sleeper), ``rand`` (the library's backoff jitter), ``credentials`` (google-auth credentials
+object), ``env`` (environment mapping),
 ``flow_factory`` (login flow), ``open_browser``, ``watch_rounds`` (stop ``push --watch`` after N polls).
 """
 
@@ -108,7 +109,7 @@ class App:
             from gasctl.api import ScriptApi
 
             self._api = ScriptApi(self.credentials(), endpoint=self.api_endpoint, sleep=self.sleep,
-                                  log=self.out.debug)
+                                  log=self.out.debug, rand=self.overrides.get("rand"))
         return self._api
 
     @property
