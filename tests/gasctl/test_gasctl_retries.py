@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from gasctl_helpers import needs_runtime, script_id_of, write_files
+from gasctl_helpers import CODE_V2, needs_runtime, script_id_of, write_files
 
 from gas_emulator.api_server import records as rec
 
@@ -108,3 +108,46 @@ def test_idempotent_read_is_sent_again_after_a_lost_answer(gasctl, project, api)
     gasctl.server.update_settings(drop_next_response="script.projects.versions.list")
     assert gasctl("versions").stdout == "No versions.\n"
     assert gasctl.server.settings.drop_next_response == ""  # the lost answer happened
+
+
+def lose_every_push_answer(server, monkeypatch):
+    """The first updateContent is done but its answer lost; the library's re-sends then all fail (503)."""
+    from gas_emulator.api_server import errors
+
+    real_update = server.backend.update_content
+    done = []
+
+    def update_once(script_id, body):
+        if done:
+            raise errors.fault(503)
+        done.append(script_id)
+        return real_update(script_id, body)
+
+    monkeypatch.setattr(server.backend, "update_content", update_once)
+    server.update_settings(drop_next_response="script.projects.updateContent")
+
+
+def test_push_after_a_lost_push_answer_repairs_the_record(gasctl, project, server, monkeypatch):
+    gasctl("push")
+    write_files(project / "src", {"Code.js": CODE_V2})
+    with monkeypatch.context() as patch:
+        lose_every_push_answer(server, patch)
+        gasctl("push", expect=1)
+    write_files(project / "src", {"Code.js": CODE_V2 + "// v3\n"})  # edited again: remote != local
+    result = gasctl("push")
+    assert result.stderr == ("Repaired .gasctl/sync.json: the last push had reached the server (its answer "
+                             "was lost).\n")
+    assert result.stdout.endswith("Pushed 2 files.\n")
+
+
+def test_record_is_repaired_when_remote_equals_local(gasctl, project, server, api):
+    gasctl("push")
+    record_path = project / ".gasctl" / "sync.json"
+    stale = record_path.read_text()
+    write_files(project / "src", {"Code.js": CODE_V2})
+    gasctl("push")
+    record_path.write_text(stale)  # as if gasctl had been stopped before it could record the push
+    result = gasctl("push")
+    assert result.stderr == "Repaired .gasctl/sync.json: remote HEAD already equals the local files.\n"
+    assert result.stdout == "Script is already up to date.\n"
+    assert gasctl("pull").stdout == "Pulled 0 changed file(s), 2 unchanged.\n"

@@ -15,8 +15,9 @@ import click
 from gasctl.context import App, pass_app
 from gasctl.errors import RefusedError
 from gasctl.gate import maybe_run_gate
-from gasctl.plan import plan_push, unified_diff
+from gasctl.plan import api_file, plan_push, unified_diff
 from gasctl.project import check_manifest
+from gasctl.sync import RECORD_DIR, RECORD_FILE
 from gasctl.workspace import collect, local_sources, write_remote_files
 
 WATCH_INTERVAL_S = 1.0
@@ -103,11 +104,15 @@ def _push_once(app: App, *, dry_run: bool, force: bool, gate: bool) -> dict:
     check_manifest(local, config.root_dir)
     remote = app.api().get_content(config.script_id).get("files", [])
     record = app.sync_record()
+    sources = {f.rel: f.source for f in local}
+    repaired = record.repair(remote, [api_file(f) for f in local], sources)
+    if repaired:
+        app.out.info(f"Repaired {RECORD_DIR}/{RECORD_FILE}: {repaired}.")
     plan = plan_push(local, remote, record)
     data = {"scriptId": config.script_id, "pushed": False, "dryRun": dry_run, **plan.to_json()}
     if not plan.needs_update:
         if not record.exists and not dry_run:
-            record.save("push", plan.files, {f.rel: f.source for f in local})
+            record.save("push", plan.files, sources)
         app.out.line("Script is already up to date.")  # clasp's text (spec §1.5 step 2)
         return data
     app.out.line(f"Push to script {config.script_id} replaces the whole project:")
@@ -119,9 +124,10 @@ def _push_once(app: App, *, dry_run: bool, force: bool, gate: bool) -> dict:
     if dry_run:
         app.out.line("Dry run: nothing was sent.")
         return data
+    record.save_pending(plan.files, sources)  # so a lost answer is recognised next time
     with app.out.progress(f"pushing {len(plan.files)} files"):
         app.api().update_content(config.script_id, plan.files)
-    record.save("push", plan.files, {f.rel: f.source for f in local})
+    record.save("push", plan.files, sources)
     app.out.line(f"Pushed {len(plan.files)} files.")
     data["pushed"] = True
     return data
