@@ -10,10 +10,10 @@ google/clasp ``src/core/clasp.ts`` and ``src/core/files.ts`` (v3.3.0).
 
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -96,50 +96,49 @@ class Collected:
 # --------------------------------------------------------------------------------------------- config
 
 
-def _strip_json5(text: str) -> str:
-    """Remove // and /* */ comments and trailing commas outside strings (clasp parses JSON5 since 3.2.0)."""
-    out: list[str] = []
-    i, n, quote = 0, len(text), ""
-    while i < n:
-        ch = text[i]
-        if quote:
-            out.append(ch)
-            if ch == "\\" and i + 1 < n:
-                out.append(text[i + 1])
-                i += 1
-            elif ch == quote:
-                quote = ""
-        elif ch in "\"'":
-            quote = ch
-            out.append(ch)
-        elif text.startswith("//", i):
-            while i < n and text[i] not in "\r\n":
-                i += 1
-            continue
-        elif text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            stop = n if end < 0 else end + 2
-            out.append(" " + "\n" * text.count("\n", i, stop))  # keep line numbers for error messages
-            i = stop
-            continue
-        else:
-            out.append(ch)
-        i += 1
-    return re.sub(r",(\s*[}\]])", r"\1", "".join(out))
-
-
 def _parse_json_file(path: Path) -> object:
+    # clasp parses .clasp.json as JSON5 since 3.2.0 (src/core/clasp.ts), so comments, trailing commas and
+    # unquoted keys are accepted here too.
+    import json5  # lazy: only commands that read a project file need it
+
+    text = read_regular_text(path, "utf-8-sig")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return json5.loads(text)
+    except ValueError as err:  # json5 says "<string>:LINE MESSAGE at column COL"
+        where = re.fullmatch(r"<string>:(\d+) (.*) at column (\d+)", str(err), re.DOTALL)
+        text = f"{where[2]} at line {where[1]} column {where[3]}" if where else str(err)
+        raise ClaspFileError(path, f"invalid JSON: {text}") from None
+    except RecursionError:
+        raise ClaspFileError(path, "invalid JSON: nested too deeply") from None
+
+
+def read_regular_text(path: Path, encoding: str = "utf-8") -> str:
+    """A regular file's text; ClaspFileError for a missing file, a FIFO or device (reading one could block
+    forever), a dangling link or undecodable bytes."""
+    try:
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
-        raise ClaspFileError(path, "file not found") from None
+        problem = "file not found"
+        if os.path.islink(path):
+            problem = f"is a symbolic link to {os.readlink(path)}, which does not exist"
+        raise ClaspFileError(path, problem) from None
+    except OSError as err:
+        raise ClaspFileError(path, f"cannot be read ({err.strerror or err})") from None
+    if not stat.S_ISREG(mode):
+        raise ClaspFileError(path, f"is not a regular file ({_file_kind(mode)}); refusing to read it")
+    try:
+        data = path.read_bytes()
+        if encoding == "utf-8-replace":  # Node's Buffer.toString(): invalid bytes replaced
+            return data.decode("utf-8", errors="replace")
+        return data.decode(encoding)
     except (OSError, UnicodeDecodeError) as err:
         raise ClaspFileError(path, f"cannot be read ({err})") from None
-    try:
-        return json.loads(_strip_json5(text))
-    except json.JSONDecodeError as err:
-        problem = f"invalid JSON: {err.msg} at line {err.lineno} column {err.colno}"
-        raise ClaspFileError(path, problem) from None
+
+
+def _file_kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+    return next((name for test, name in kinds if test(mode)), "not a file")
 
 
 def _string_list(path: Path, key: str, value: object) -> list[str]:
@@ -240,12 +239,9 @@ def find_clasp_config(start: Path) -> Path | None:
 
 def read_ignore_patterns(path: Path | None) -> list[str]:
     """Patterns of a `.claspignore`; the default list when ``path`` is None or absent (spec §1.4)."""
-    if path is None or not Path(path).is_file():
+    if path is None or not os.path.lexists(path):
         return list(DEFAULT_IGNORE_PATTERNS)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ClaspFileError(path, f"cannot be read ({err})") from None
+    text = read_regular_text(Path(path))
     text = text.removeprefix("\ufeff")  # clasp strip-bom
     # clasp: split-lines, drop empty lines; no comment handling, no trimming.
     patterns = []
@@ -356,22 +352,18 @@ def is_ignored(rel: str, patterns: Iterable[str]) -> bool:
 
 # --------------------------------------------------------------------------------------------- collect
 
-# ICU root collation (what JavaScript's localeCompare uses in clasp's sort) puts punctuation first in
-# this order, then digits, then letters case-insensitively with lower case first (CLDR root chart).
-_ICU_PUNCTUATION = " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$"
+@lru_cache(maxsize=1)
+def _collator():
+    # clasp sorts with String.prototype.localeCompare (ICU root collation in Node); the Unicode
+    # Collation Algorithm with its default table (pyuca) orders file names as Node did when compared
+    # side by side (issue 15: accented names no longer sort after "z").
+    import pyuca  # lazy: the table loads in ~0.1 s, only when files are collected
+
+    return pyuca.Collator()
 
 
 def _collation_key(text: str) -> tuple:
-    primary = []
-    for ch in text:
-        if ch in _ICU_PUNCTUATION:
-            primary.append((0, _ICU_PUNCTUATION.index(ch)))
-        elif ch.isdigit():
-            primary.append((1, ord(ch)))
-        else:
-            primary.append((2, ord(ch.casefold()[0])))
-    tertiary = [1 if ch.isupper() else 0 for ch in text]
-    return (primary, tertiary)
+    return _collator().sort_key(text)
 
 
 def locale_sorted(paths: Iterable[str]) -> list[str]:
@@ -434,9 +426,17 @@ def _check_conflicts(files: list[LocalFile], where: Path) -> None:
         seen[key] = local
 
 
-def _read_source(path: Path) -> str:
+def _read_source(config: ClaspConfig, path: Path) -> str:
+    """A file push would send. A link may point anywhere inside the project, never outside it: what it
+    points to would be uploaded (issue 15: a secret outside the project reached the remote)."""
+    if path.is_symlink():
+        target = Path(os.path.realpath(path))
+        if not _is_inside(Path(os.path.realpath(config.project_root)), target) and target.exists():
+            raise ClaspFileError(path, f"is a symbolic link to {target}, outside the project "
+                                       f"{config.project_root}; refusing to push it (copy the file into "
+                                       "the project, or add the link to .claspignore)")
     # Node's Buffer.toString(): UTF-8, invalid bytes replaced, BOM and newlines kept as they are.
-    return path.read_bytes().decode("utf-8", errors="replace")
+    return read_regular_text(path, "utf-8-replace")
 
 
 def collect_local_files(config: ClaspConfig, ignore_file: Path | None = None) -> Collected:
@@ -454,7 +454,8 @@ def collect_local_files(config: ClaspConfig, ignore_file: Path | None = None) ->
             ignored.append(rel)
             continue
         path = config.root_dir / rel
-        files.append(LocalFile(path, rel, remote_name_for(rel, file_type), file_type, _read_source(path)))
+        source = _read_source(config, path)
+        files.append(LocalFile(path, rel, remote_name_for(rel, file_type), file_type, source))
     _check_conflicts(files, config.root_dir)
     files.sort(key=lambda local: _push_rank(config, local))
     return Collected(files=files, ignored=ignored)

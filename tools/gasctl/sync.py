@@ -117,7 +117,8 @@ class SyncRecord:
         entry = {"operation": "push", "remote": self.remote, "local": self.local, "pending": self.pending}
         self._write(entry)
 
-    def repair(self, remote_files: list[dict], local_files: list[dict], local_sources: dict[str, str]) -> str | None:
+    def repair(self, remote_files: list[dict], local_files: list[dict],
+               local_sources: dict[str, str]) -> str | None:
         """Bring a stale record up to date; returns why, or None when it was not stale.
 
         Stale when remote HEAD equals the pending push (it landed, its answer was lost), or equals the
