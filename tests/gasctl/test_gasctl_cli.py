@@ -233,3 +233,38 @@ def test_gate_replay_names_root_dir_and_bad_config_is_named(gasctl, project, mon
     result = gasctl("push", "--gate", expect=1)
     assert result.stderr == ("Error: pyproject.toml: [tool.gasctl.gate]: unknown keys sedes (known: args, "
                              "checks)\n")
+
+
+def test_json_after_the_command(gasctl, project):
+    data = json.loads(gasctl("status", "--json").stdout)
+    assert [f["name"] for f in data["filesToPush"]] == ["appsscript", "Code"]
+
+
+def test_unknown_command_with_json_prints_an_error_document(gasctl, home):
+    result = gasctl("--json", "frob", expect=2)
+    assert json.loads(result.stdout) == {"ok": False, "error": {"exit_code": 2,
+                                                                "message": "No such command 'frob'."}}
+
+
+def test_bad_option_with_json_after_it_prints_an_error_document(gasctl, project):
+    result = gasctl("status", "--bogus", "--json", expect=2)
+    assert json.loads(result.stdout)["error"]["message"] == "No such option '--bogus'."
+
+
+def test_plain_http_endpoint_off_this_machine_is_refused(gasctl, project):
+    result = gasctl("--api-endpoint", "http://api.example.com", "versions", expect=2)
+    assert result.stderr.endswith(
+        "Error: Invalid value for '--api-endpoint': http://api.example.com: plain http is allowed only to "
+        "this machine (localhost, 127.0.0.1, ::1); the access token would travel in clear. Use https://.\n")
+
+
+def test_create_where_a_manifest_exists_creates_nothing(gasctl, home, server):
+    from gas_emulator.api_server import records as rec
+
+    write_files(Path.cwd(), {"appsscript.json": "{}"})
+    result = gasctl("create", "--title", "t", expect=1)
+    assert result.stderr == (
+        f"Error: {Path.cwd() / 'appsscript.json'} already exists: `gasctl create` writes the new script's "
+        "manifest there. Nothing was created. Use another --root DIR for the new script (then copy your "
+        "files in and `gasctl push`), or move the file away.\n")
+    assert server.store.doc_keys(rec.NS_PROJECTS) == []

@@ -12,10 +12,16 @@ import click
 from gasctl import cmd_auth, cmd_deploy, cmd_files, cmd_generate, cmd_project, cmd_run, cmd_versions
 from gasctl.context import ENV_API_ENDPOINT, ENV_CREDENTIALS, ENV_PROJECT, App
 from gasctl.errors import EXIT_FAILURE, GasctlError
+from gasctl.output import Output
 
 
 class GasctlGroup(click.Group):
     """A group that turns known failures into one-line errors (and a JSON error document with --json)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # kept so that an error before any command ran (`gasctl --json frob`) can still honour --json
+        ctx.meta["gasctl.args"] = list(args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -34,15 +40,44 @@ class GasctlGroup(click.Group):
 
     @staticmethod
     def _json_error(ctx: click.Context, message: str, exit_code: int, details: dict | None) -> None:
-        if isinstance(ctx.obj, App):
-            ctx.obj.out.error_document(message, exit_code, details)
+        args = ctx.meta.get("gasctl.args", [])
+        args = args[:args.index("--")] if "--" in args else args
+        # --json may not have been parsed yet (`gasctl --json frob`, `gasctl push --bogus --json`)
+        wanted = bool(ctx.params.get("as_json")) or "--json" in args
+        out = ctx.obj.out if isinstance(ctx.obj, App) else Output()
+        out.as_json = out.as_json or wanted
+        out.error_document(message, exit_code, details)
+
+
+def _safe_endpoint(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An http(s) URL; plain http only to this machine (the access token would otherwise travel in clear)."""
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise click.BadParameter(f"{value}: not an http:// or https:// URL")
+    from gas_emulator.netaddr import is_loopback_host  # lazy: gasctl --help imports no emulator
+
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise click.BadParameter(f"{value}: plain http is allowed only to this machine (localhost, "
+                                 "127.0.0.1, ::1); the access token would travel in clear. Use https://.")
+    return value
+
+
+def _json_after_command(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``gasctl push --json`` means ``gasctl --json push`` (the group's App already exists here)."""
+    app = ctx.find_object(App)
+    if value and app is not None:
+        app.out.as_json = True
 
 
 @click.group(cls=GasctlGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--project", "project", metavar="FILE", envvar=ENV_PROJECT,
               help="Project file (.clasp.json or a folder holding one), e.g. .clasp.prod.json. "
                    f"Env: {ENV_PROJECT}.")
-@click.option("--api-endpoint", metavar="URL", envvar=ENV_API_ENDPOINT,
+@click.option("--api-endpoint", metavar="URL", envvar=ENV_API_ENDPOINT, callback=_safe_endpoint,
               help=f"Apps Script API base URL (e.g. the fake API). Env: {ENV_API_ENDPOINT}.")
 @click.option("--credentials", "credentials_file", metavar="FILE", envvar=ENV_CREDENTIALS,
               help=f"Credentials file (clasp .clasprc.json, authorized_user, access_token). Env: "
@@ -69,4 +104,7 @@ def main(ctx: click.Context, project: str | None, api_endpoint: str | None, cred
 
 for module in (cmd_auth, cmd_project, cmd_files, cmd_versions, cmd_deploy, cmd_run, cmd_generate):
     for command in module.COMMANDS:
+        command.params.append(click.Option(["--json"], is_flag=True, expose_value=False,
+                                           callback=_json_after_command,
+                                           help="One JSON document on stdout (as gasctl --json)."))
         main.add_command(command)

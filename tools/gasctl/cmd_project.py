@@ -34,6 +34,15 @@ def _target(app: App, root: str | None):
     return path, ClaspConfig(project_root=project_root, script_id="", root_dir=root_dir), rel
 
 
+def _refuse_existing_manifest(config) -> None:
+    """create writes the new project's manifest into rootDir: refuse before creating anything remotely."""
+    manifest = config.root_dir / "appsscript.json"
+    if os.path.lexists(manifest):
+        raise GasctlError(f"{manifest} already exists: `gasctl create` writes the new script's manifest "
+                          "there. Nothing was created. Use another --root DIR for the new script (then copy "
+                          "your files in and `gasctl push`), or move the file away.")
+
+
 def _materialise(path: Path, config, rel: str, files: list[dict], operation: str,
                  remote: list[dict] | None = None) -> list[str]:
     """Write ``files`` into rootDir, then `.clasp.json`, then the last-sync record (remote = ``remote``)."""
@@ -75,6 +84,7 @@ def create(app: App, title: str, script_type: str, root: str | None) -> None:
       gasctl create --title "IdService" --type webapp --root gas_src
     """
     path, config, rel = _target(app, root)
+    _refuse_existing_manifest(config)
     project = app.api().create_project(title)
     config.script_id = project["scriptId"]
     remote = app.api().get_content(config.script_id).get("files", [])
