@@ -8,7 +8,9 @@ rootDir and never overwrites local edits made since the last sync unless ``--for
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -20,7 +22,7 @@ from gasctl.project import check_manifest
 from gasctl.sync import RECORD_DIR, RECORD_FILE
 from gasctl.workspace import collect, local_sources, write_remote_files
 
-WATCH_INTERVAL_S = 1.0
+WATCH_TICK_MS = 50  # tests only: how often an empty batch reports that the watcher is running
 
 
 @click.command()
@@ -146,35 +148,50 @@ def _remote_edit_message(new: list[str], edited: list[str], have_record: bool) -
             "`gasctl pull`, or pass --force. Nothing was sent.")
 
 
-def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    return {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*") if p.is_file()}
+def pushable_filter(config: Any) -> Callable[[Any, str], bool]:
+    """watchfiles filter: only changes to files push would send (the .claspignore rules and types)."""
+    from gas_emulator.clasp import IGNORE_FILE_NAME, file_type_for, is_ignored, read_ignore_patterns
+
+    patterns = read_ignore_patterns(config.project_root / IGNORE_FILE_NAME)
+    root = config.root_dir
+
+    def keep(_change: Any, path: str) -> bool:
+        rel = os.path.relpath(path, root).replace(os.sep, "/")
+        if rel.startswith("../") or (config.skip_subdirectories and "/" in rel):
+            return False
+        return not is_ignored(rel, patterns) and file_type_for(config, rel) is not None
+
+    return keep
 
 
 def _watch(app: App, **kwargs: bool) -> None:
-    """Poll rootDir and push after each change until interrupted (or ``watch_rounds`` polls in tests)."""
-    rounds = app.overrides.get("watch_rounds")
-    root = app.config().root_dir
-    before = _snapshot(root)
-    app.out.info(f"Watching {root} for changes (Ctrl-C to stop).")
-    try:
-        while rounds is None or rounds > 0:
-            rounds = None if rounds is None else rounds - 1
-            app.sleep(WATCH_INTERVAL_S)
-            after = _snapshot(root)
-            if after != before:
-                before = after
-                try:
-                    _push_once(app, **kwargs)
-                except click.ClickException as err:
-                    app.out.info(f"Error: {err.format_message()}")
-    except KeyboardInterrupt:
-        app.out.info("Stopped watching.")
+    """Push after each change to a pushable file until Ctrl-C. Tests pass ``watch_stop`` (an Event) and
+    ``watch_tick`` (called with every batch, an empty one each ``WATCH_TICK_MS`` of quiet)."""
+    from watchfiles import watch
+
+    config = app.config()
+    tick = app.overrides.get("watch_tick")
+    app.out.info(f"Watching {config.root_dir} for changes (Ctrl-C to stop).")
+    batches = watch(config.root_dir, watch_filter=pushable_filter(config), raise_interrupt=False,
+                    stop_event=app.overrides.get("watch_stop"), yield_on_timeout=tick is not None,
+                    rust_timeout=WATCH_TICK_MS if tick is not None else 5000)
+    for changes in batches:
+        if tick is not None:
+            tick(changes)
+        if not changes:
+            continue
+        try:
+            _push_once(app, **kwargs)
+        except click.ClickException as err:
+            app.out.info(f"Error: {err.format_message()}")
+    app.out.info("Stopped watching.")
 
 
 @click.command()
 @click.option("--dry-run", is_flag=True, help="Show what would change; send nothing.")
 @click.option("--force", is_flag=True, help="Also delete/overwrite remote files edited since the last sync.")
-@click.option("--watch", is_flag=True, help="Keep watching rootDir and push after each change.")
+@click.option("--watch", "-w", is_flag=True, help="Keep watching rootDir; push after each change to a file "
+                                                 "push would send (.claspignore applies).")
 @click.option("--gate/--no-gate", default=False, help="Run the configured simulation gate first.")
 @pass_app
 def push(app: App, dry_run: bool, force: bool, watch: bool, gate: bool) -> None:

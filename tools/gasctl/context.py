@@ -5,7 +5,7 @@ the project file is read, credentials resolved and the API client built only whe
 Tests inject fakes with ``CliRunner.invoke(main, args, obj={...})``; recognised keys: ``sleep``
 (backoff sleeper), ``rand`` (the library's backoff jitter), ``credentials`` (google-auth credentials
 object), ``env`` (environment mapping),
-``flow_factory`` (login flow), ``open_browser``, ``watch_rounds`` (stop ``push --watch`` after N polls).
+``flow_factory`` (login flow), ``open_browser``, ``watch_stop`` / ``watch_tick`` (see ``push --watch``).
 """
 
 from __future__ import annotations
