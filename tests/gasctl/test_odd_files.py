@@ -126,3 +126,11 @@ def test_file_push_order_applies_from_a_subfolder(gasctl, project, monkeypatch):
     data = gasctl.json("status")
     assert [f["name"] for f in data["filesToPush"]] == ["lib/Z", "A", "appsscript", "Code"]
 
+
+
+def test_deeply_nested_sync_record_is_one_error(gasctl, project):
+    record = project / ".gasctl" / "sync.json"
+    record.write_text("[" * 100_000 + "]" * 100_000)
+    result = gasctl("push", expect=1)
+    assert result.stderr == (f"Error: {record}: unreadable last-sync record (nested too deeply); delete it "
+                             "and run `gasctl pull` to start a new one\n")

@@ -84,8 +84,9 @@ class SyncRecord:
             return {"format": FORMAT, "scripts": {}}
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as err:
-            raise GasctlError(f"{self.path}: unreadable last-sync record ({err}); delete it and run "
+        except (OSError, json.JSONDecodeError, RecursionError) as err:
+            reason = "nested too deeply" if isinstance(err, RecursionError) else str(err)
+            raise GasctlError(f"{self.path}: unreadable last-sync record ({reason}); delete it and run "
                               "`gasctl pull` to start a new one") from None
         if not isinstance(data, dict) or not isinstance(data.get("scripts"), dict):
             raise GasctlError(f"{self.path}: not a gasctl last-sync record (expected a \"scripts\" object)")
