@@ -65,6 +65,7 @@ class ClaspConfig:
     parent_id: str | None = None
     raw: dict = field(default_factory=dict)
     config_path: Path | None = None
+    ignore_file: Path | None = None  # clasp -I/--ignore; default: <project root>/.claspignore
 
     def extension_for(self, file_type: str) -> str:
         """First configured extension for a remote type (what pull writes; clasp getFileExtension)."""
@@ -444,7 +445,7 @@ def collect_local_files(config: ClaspConfig, ignore_file: Path | None = None) ->
     if not config.root_dir.is_dir():
         raise ClaspFileError(config.config_path or config.project_root,
                              f"rootDir {config.root_dir} does not exist or is not a directory")
-    ignore_path = ignore_file if ignore_file is not None else config.project_root / IGNORE_FILE_NAME
+    ignore_path = ignore_file or config.ignore_file or config.project_root / IGNORE_FILE_NAME
     patterns = read_ignore_patterns(ignore_path)
     files: list[LocalFile] = []
     ignored: list[str] = []

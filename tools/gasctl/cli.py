@@ -10,7 +10,8 @@ from __future__ import annotations
 import click
 
 from gasctl import cmd_auth, cmd_deploy, cmd_files, cmd_generate, cmd_project, cmd_run, cmd_versions
-from gasctl.context import ENV_API_ENDPOINT, ENV_CREDENTIALS, ENV_PROJECT, App
+from gasctl.clasp_names import CLASP_NAMES, expand
+from gasctl.context import ENV_API_ENDPOINT, ENV_CREDENTIALS, ENV_IGNORE, ENV_PROJECT, App
 from gasctl.errors import EXIT_FAILURE, GasctlError
 from gasctl.output import Output
 
@@ -22,6 +23,23 @@ class GasctlGroup(click.Group):
         # kept so that an error before any command ran (`gasctl --json frob`) can still honour --json
         ctx.meta["gasctl.args"] = list(args)
         return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        args, note = expand(args)  # clasp 3's names (create-script, run-function, ...)
+        if note:
+            click.echo(f"Note: {note}.", err=True)
+        return super().resolve_command(ctx, args)
+
+    def get_command(self, ctx: click.Context, cmd_name: str):
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in CLASP_NAMES:  # `gasctl create-script --help`
+            command = super().get_command(ctx, CLASP_NAMES[cmd_name].command)
+        return command
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("clasp 3 names (aliases)"):
+            formatter.write_dl([(name, " ".join((alias.command, *alias.args)))
+                                for name, alias in CLASP_NAMES.items()])
 
     def invoke(self, ctx: click.Context):
         try:
@@ -74,15 +92,18 @@ def _json_after_command(ctx: click.Context, param: click.Parameter, value: bool)
 
 
 @click.group(cls=GasctlGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--project", "project", metavar="FILE", envvar=ENV_PROJECT,
+@click.option("--project", "-P", "project", metavar="FILE", envvar=ENV_PROJECT,
               help="Project file (.clasp.json or a folder holding one), e.g. .clasp.prod.json. "
                    f"Env: {ENV_PROJECT}.")
 @click.option("--api-endpoint", metavar="URL", envvar=ENV_API_ENDPOINT, callback=_safe_endpoint,
               help=f"Apps Script API base URL (e.g. the fake API). Env: {ENV_API_ENDPOINT}.")
-@click.option("--credentials", "credentials_file", metavar="FILE", envvar=ENV_CREDENTIALS,
+@click.option("--credentials", "-A", "--auth", "credentials_file", metavar="FILE", envvar=ENV_CREDENTIALS,
               help=f"Credentials file (clasp .clasprc.json, authorized_user, access_token). Env: "
                    f"{ENV_CREDENTIALS}.")
-@click.option("--user", default="default", show_default=True, metavar="NAME",
+@click.option("--ignore", "-I", "ignore", metavar="FILE", envvar=ENV_IGNORE,
+              help=f"Ignore file (.claspignore or a folder holding one) instead of the project's. Env: "
+                   f"{ENV_IGNORE}.")
+@click.option("--user", "-u", default="default", show_default=True, metavar="NAME",
               help="Named entry in clasp's credentials file.")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON document on stdout.")
 @click.option("--verbose", is_flag=True, help="Log each HTTP call (never tokens) and the call count on "
@@ -90,7 +111,7 @@ def _json_after_command(ctx: click.Context, param: click.Parameter, value: bool)
 @click.version_option(package_name="gas-emulator", prog_name="gasctl")
 @click.pass_context
 def main(ctx: click.Context, project: str | None, api_endpoint: str | None, credentials_file: str | None,
-         user: str, as_json: bool, verbose: bool) -> None:
+         ignore: str | None, user: str, as_json: bool, verbose: bool) -> None:
     """Push, pull, version, deploy and roll back Apps Script projects. Reads clasp's files as they are.
 
     \b
@@ -99,7 +120,7 @@ def main(ctx: click.Context, project: str | None, api_endpoint: str | None, cred
     """
     overrides = ctx.obj if isinstance(ctx.obj, dict) else {}
     ctx.obj = App(project=project, api_endpoint=api_endpoint, credentials_file=credentials_file, user=user,
-                  as_json=as_json, verbose=verbose, overrides=overrides)
+                  as_json=as_json, verbose=verbose, overrides=overrides, ignore=ignore)
 
 
 for module in (cmd_auth, cmd_project, cmd_files, cmd_versions, cmd_deploy, cmd_run, cmd_generate):

@@ -88,9 +88,11 @@ def deployments(app: App) -> None:
 
 
 @click.command()
-@click.option("--version", "number", type=int, metavar="N", help="Deploy version N (default: a new version).")
+@click.option("--version", "-V", "--versionNumber", "number", type=int, metavar="N",
+              help="Deploy version N (default: a new version).")
 @click.option("--description", "-d", default="", help="Description of the new version and the deployment.")
-@click.option("--deployment-id", metavar="ID", help="Update this deployment in place (default: configured).")
+@click.option("--deployment-id", "-i", "--deploymentId", "deployment_id", metavar="ID",
+              help="Update this deployment in place (default: configured).")
 @click.option("--new", "new", is_flag=True, help="Create another deployment even if one is configured.")
 @click.option("--gate/--no-gate", default=True, help="Run the configured simulation gate first (default on).")
 @pass_app
@@ -162,7 +164,7 @@ def _forget_deleted(app: App, deleted: list[str]) -> None:
 
 @click.command()
 @click.argument("deployment_id", required=False, metavar="ID")
-@click.option("--all", "all_", is_flag=True, help="Delete every versioned deployment (never HEAD).")
+@click.option("--all", "-a", "all_", is_flag=True, help="Delete every versioned deployment (never HEAD).")
 @pass_app
 def undeploy(app: App, deployment_id: str | None, all_: bool) -> None:
     """Delete a deployment, or --all versioned ones; the HEAD deployment is never touched.

@@ -76,9 +76,12 @@ def diff(app: App, version: int | None) -> None:
 
 
 @click.command()
-@click.option("--version", "version", type=int, metavar="N", help="Pull version N instead of HEAD.")
-@click.option("--delete-unused", is_flag=True, help="Delete local pushable files absent remotely.")
-@click.option("--force", is_flag=True, help="Overwrite or delete local files changed since the last sync.")
+@click.option("--version", "--versionNumber", "version", type=int, metavar="N",
+              help="Pull version N instead of HEAD.")
+@click.option("--delete-unused", "-d", "--deleteUnusedFiles", "delete_unused", is_flag=True,
+              help="Delete local pushable files absent remotely.")
+@click.option("--force", "-f", is_flag=True,
+              help="Overwrite or delete local files changed since the last sync.")
 @pass_app
 def pull(app: App, version: int | None, delete_unused: bool, force: bool) -> None:
     """Write remote HEAD (or version N) into rootDir; each file atomically, never outside rootDir.
@@ -152,7 +155,7 @@ def pushable_filter(config: Any) -> Callable[[Any, str], bool]:
     """watchfiles filter: only changes to files push would send (the .claspignore rules and types)."""
     from gas_emulator.clasp import IGNORE_FILE_NAME, file_type_for, is_ignored, read_ignore_patterns
 
-    patterns = read_ignore_patterns(config.project_root / IGNORE_FILE_NAME)
+    patterns = read_ignore_patterns(config.ignore_file or config.project_root / IGNORE_FILE_NAME)
     root = config.root_dir
 
     def keep(_change: Any, path: str) -> bool:
@@ -189,7 +192,8 @@ def _watch(app: App, **kwargs: bool) -> None:
 
 @click.command()
 @click.option("--dry-run", is_flag=True, help="Show what would change; send nothing.")
-@click.option("--force", is_flag=True, help="Also delete/overwrite remote files edited since the last sync.")
+@click.option("--force", "-f", is_flag=True,
+              help="Also delete/overwrite remote files edited since the last sync.")
 @click.option("--watch", "-w", is_flag=True, help="Keep watching rootDir; push after each change to a file "
                                                  "push would send (.claspignore applies).")
 @click.option("--gate/--no-gate", default=False, help="Run the configured simulation gate first.")

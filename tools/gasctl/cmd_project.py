@@ -74,7 +74,7 @@ def _typed_manifest(files: list[dict], script_type: str) -> list[dict]:
 @click.option("--type", "script_type", type=click.Choice(["standalone", "webapp", "api"]),
               default="standalone", show_default=True,
               help="webapp/api also add the manifest's webapp/executionApi section locally.")
-@click.option("--root", metavar="DIR", help=ROOT_HELP)
+@click.option("--root", "--rootDir", "root", metavar="DIR", help=ROOT_HELP)
 @pass_app
 def create(app: App, title: str, script_type: str, root: str | None) -> None:
     """Create a standalone script and write its manifest and a clasp-compatible .clasp.json here.
@@ -96,8 +96,9 @@ def create(app: App, title: str, script_type: str, root: str | None) -> None:
 
 @click.command()
 @click.argument("script", metavar="SCRIPT_ID_OR_URL")
-@click.option("--version", "version", type=int, metavar="N", help="Clone version N instead of HEAD.")
-@click.option("--root", metavar="DIR", help=ROOT_HELP)
+@click.option("--version", "--versionNumber", "version", type=int, metavar="N",
+              help="Clone version N instead of HEAD.")
+@click.option("--root", "--rootDir", "root", metavar="DIR", help=ROOT_HELP)
 @pass_app
 def clone(app: App, script: str, version: int | None, root: str | None) -> None:
     """Download a script into rootDir and write a clasp-compatible .clasp.json here.

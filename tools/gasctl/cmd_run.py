@@ -64,8 +64,9 @@ def _explain_not_found(app: App, script_id: str, dev: bool) -> None:
 
 @click.command()
 @click.argument("function")
-@click.option("--params", metavar="JSON", help="Parameters as a JSON array, e.g. '[\"BDL\", 3]'.")
-@click.option("--dev", is_flag=True, help="Run HEAD (devMode, owners only) instead of the deployed version.")
+@click.option("--params", "-p", metavar="JSON", help="Parameters as a JSON array, e.g. '[\"BDL\", 3]'.")
+@click.option("--dev/--nondev", default=False,
+              help="Run HEAD (devMode, owners only) instead of the deployed version (default: --nondev).")
 @pass_app
 def run(app: App, function: str, params: str | None, dev: bool) -> None:
     """Run a script function with the Apps Script API (needs an API-executable deployment).
