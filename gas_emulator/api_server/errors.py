@@ -54,6 +54,12 @@ MSG_INVALID_VALUE = "Invalid value at '{path}' ({kind}), {value}"
 MSG_PAYLOAD_TOO_LARGE = "Request payload size exceeds the limit: {limit} bytes."
 # ASSUMPTION: the manifest is not valid JSON (no source shows the API's text for it).
 MSG_BAD_MANIFEST = "Invalid manifest: the file appsscript is not valid JSON."
+# ASSUMPTION: the prefix Cloud Logging puts on a filter it cannot parse; the detail is the fake's own.
+MSG_BAD_FILTER = "Unparseable filter: {detail}"
+# ASSUMPTION: wording of entries.list's refusals (the discovery document states the rules, not texts).
+MSG_BAD_ORDER_BY = 'orderBy must be "timestamp asc" or "timestamp desc", not {value!r}'
+MSG_NO_RESOURCE_NAMES = "resourceNames must name at least one parent resource, e.g. projects/my-project"
+MSG_BAD_RESOURCE_NAME = "Invalid resource name {name!r}"
 # ASSUMPTION: unknown URL on googleapis.com gives an HTML 404; the fake answers the JSON 404 below.
 MSG_NO_SUCH_METHOD = "Method not found."
 

@@ -7,7 +7,8 @@ Use it from tests or tools::
         srv.update_settings(require_auth=True) # or POST /__control/settings
         srv.reset()                            # or POST /__control/reset
 
-Routes: ``/v1/...`` the API (spec 2.1), ``/macros/s/<deploymentId>/exec`` (and ``/dev`` for HEAD)
+Routes: ``/v1/...`` the API (spec 2.1), ``POST /v2/entries:list`` the executions' logs (a fake Cloud
+Logging, see ``logbook``), ``/macros/s/<deploymentId>/exec`` (and ``/dev`` for HEAD)
 the deployed web apps, ``/__control/{reset,settings,health}`` the test controls (never faulted,
 never authenticated). Authorization and injected faults are checked before anything else, so a
 401/403/429/500 answer never changes state.
@@ -22,13 +23,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from gas_emulator.api_server import errors, responses
+from gas_emulator.api_server import errors, logbook, responses
 from gas_emulator.api_server.engine import CodeEngine, V8Engine
 from gas_emulator.api_server.models import ApiBackend
 from gas_emulator.api_server.settings import ApiSettings
 
 JSON_TYPE = "application/json; charset=UTF-8"  # what googleapis.com answers (spec 3.2)
 DRAIN_MAX_BYTES = 256 * 1024 * 1024  # an oversized body up to this size is read and dropped
+# logging.v2 discovery: entries.list is POST v2/entries:list (rootUrl logging.googleapis.com).
+LOGGING_LIST_PATH, LOGGING_LIST_METHOD = "/v2/entries:list", "logging.entries.list"
 
 
 class FakeApiServer:
@@ -48,8 +51,10 @@ class FakeApiServer:
         self.store = store
         self.clock = clock
         self.host, self.port = host, port
-        self.backend = ApiBackend(store, clock, engine or V8Engine(store, clock),
-                                  settings=settings or ApiSettings(), base_url=lambda: self.base_url)
+        self.logbook = logbook.LogBook(store, clock, lambda: self.backend.settings)
+        engine = logbook.LoggedEngine(engine or V8Engine(store, clock), self.logbook)
+        self.backend = ApiBackend(store, clock, engine, settings=settings or ApiSettings(),
+                                  base_url=lambda: self.base_url)
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._fault_lock = threading.Lock()
@@ -115,21 +120,22 @@ class FakeApiServer:
             self.backend.settings = new
         return new
 
-    def build_client(self, credentials: Any = None) -> Any:
-        """The real ``build('script', 'v1', static_discovery=True)`` pointed at this server."""
+    def build_client(self, credentials: Any = None, api: str = "script", version: str = "v1") -> Any:
+        """The real ``build('script', 'v1', static_discovery=True)`` pointed at this server
+        (``api="logging", version="v2"`` for the fake Cloud Logging ``entries.list``)."""
         from google.auth.credentials import AnonymousCredentials
         from googleapiclient.discovery import build
 
-        return build("script", "v1", credentials=credentials or AnonymousCredentials(),
+        return build(api, version, credentials=credentials or AnonymousCredentials(),
                      static_discovery=True, cache_discovery=False,
                      client_options={"api_endpoint": self.base_url + "/"})
 
     # -- checks before any API call ---------------------------------------------------------------
-    def check_call(self, authorization: str | None) -> None:
+    def check_call(self, authorization: str | None, api: str = "script") -> None:
         settings = self.settings
         if settings.require_auth and not _is_bearer(authorization):
             raise errors.unauthenticated()
-        if settings.api_disabled:
+        if settings.api_disabled and api == "script":  # the user's Apps Script API toggle only
             raise errors.api_disabled()
         with self._fault_lock:
             settings = self.settings
@@ -180,6 +186,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_json(*_control(self.app, self.command, parts.path, body))
             elif parts.path.startswith("/macros/s/"):
                 self._serve_web(parts.path, parts.query, body)
+            elif parts.path == LOGGING_LIST_PATH:
+                self._list_log_entries(parts.query, body)
             else:
                 self.app.check_call(self.headers.get("Authorization"))
                 status, answer, _ = responses.dispatch(self.app.backend, self.command, parts.path,
@@ -190,6 +198,13 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:  # a bug must still answer Google's 500, not drop the connection
             self.close_connection = True
             self._send_json(500, errors.fault(500).to_json())
+
+    def _list_log_entries(self, query: str, body: bytes) -> None:
+        if self.command != "POST":
+            raise errors.ApiError(404, errors.MSG_NO_SUCH_METHOD)
+        self.app.check_call(self.headers.get("Authorization"), api="logging")
+        responses.parse_query(LOGGING_LIST_METHOD, query)
+        self._send_json(200, self.app.logbook.list_entries(logbook.parse_request(body)))
 
     def _read_body(self) -> bytes:
         limit = self.app.settings.max_body_bytes

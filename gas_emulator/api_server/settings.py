@@ -33,6 +33,13 @@ class ApiSettings:
     #: Answer every API call 403 "User has not enabled the Apps Script API" (spec 2.4).
     api_disabled: bool = False
 
+    # -- Execution logs (fake Cloud Logging entries.list) ------------------------------------------
+    #: The Cloud project whose logs hold the scripts' entries; "" (default) means any ``projects/<id>``
+    #: asked for, so a client with any projectId in .clasp.json sees the logs.
+    cloud_project_id: str = ""
+    #: ASSUMPTION (fake-only bound; Cloud Logging keeps entries 30 days): executions whose logs are kept.
+    max_logged_executions: int = 1000
+
     # -- Faults --------------------------------------------------------------------------------
     #: Share (0..1) of API calls answered with one of ``fault_codes`` before doing anything.
     fault_rate: float = 0.0
@@ -50,7 +57,8 @@ class ApiSettings:
         if bad or not self.fault_codes:
             raise ValueError(f"fault_codes must be a non-empty list of 429, 500, 503, "
                              f"not {self.fault_codes!r}")
-        for name in ("max_versions", "max_versioned_deployments", "default_page_size", "max_body_bytes"):
+        for name in ("max_versions", "max_versioned_deployments", "default_page_size", "max_body_bytes",
+                     "max_logged_executions"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
         if self.fail_next < 0:

@@ -57,6 +57,15 @@ def checked_client(server: Any, credentials: Any = None) -> Any:
                  client_options={"api_endpoint": server.base_url + "/"})
 
 
+def checked_logging_client(server: Any, credentials: Any = None) -> Any:
+    """``build('logging', 'v2', static_discovery=True)`` on the fake's ``entries.list``, answers checked."""
+    from google.auth.credentials import AnonymousCredentials
+
+    return build("logging", "v2", credentials=credentials or AnonymousCredentials(), static_discovery=True,
+                 cache_discovery=False, requestBuilder=CheckedRequest,
+                 client_options={"api_endpoint": server.base_url + "/"})
+
+
 def error_json(err: HttpError) -> dict[str, Any]:
     """The ``error`` object of an HttpError's body."""
     return json.loads(err.content)["error"]
