@@ -4,14 +4,14 @@ Use it from tests or tools::
 
     with FakeApiServer() as srv:               # MemoryStore, free port on 127.0.0.1
         service = srv.build_client()           # the real google-api-python-client, pointed here
-        srv.update_settings(require_auth=True) # or POST /__control/settings
+        srv.update_settings(require_auth=True) # or POST /__control/settings (with srv.control_token)
         srv.reset()                            # or POST /__control/reset
 
 Routes: ``/v1/...`` the API (spec 2.1), ``POST /v2/entries:list`` the executions' logs (a fake Cloud
 Logging, see ``logbook``), ``/macros/s/<deploymentId>/exec`` (and ``/dev`` for HEAD)
-the deployed web apps, ``/__control/{reset,settings,health}`` the test controls (never faulted,
-never authenticated). Authorization and injected faults are checked before anything else, so a
-401/403/429/500 answer never changes state.
+the deployed web apps, ``/__control/{reset,settings,health}`` the test controls (never faulted;
+guarded by a token, loopback Host names and no browser, see ``control``). Authorization and
+injected faults are checked before anything else, so a 401/403/429/500 answer never changes state.
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ import json
 import random
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from gas_emulator.api_server import errors, logbook, responses
+from gas_emulator.api_server import control, errors, logbook, responses
 from gas_emulator.api_server.engine import CodeEngine, V8Engine
 from gas_emulator.api_server.models import ApiBackend
 from gas_emulator.api_server.settings import ApiSettings
@@ -39,7 +40,11 @@ class FakeApiServer:
 
     def __init__(self, store: Any = None, *, host: str = "127.0.0.1", port: int = 0,
                  settings: ApiSettings | None = None, clock: Any = None,
-                 engine: CodeEngine | None = None) -> None:
+                 engine: CodeEngine | None = None, control_token: str | None = None,
+                 state_file: Path | None = None, allow_state_reset: bool = False) -> None:
+        """``control_token``: the /__control token (a fresh random one if None); ``state_file``: the
+        file ``store`` keeps its data in, which /__control/reset then refuses to clear unless
+        ``allow_state_reset``."""
         if store is None:
             from gas_emulator.store.memory import MemoryStore
 
@@ -59,6 +64,8 @@ class FakeApiServer:
         self._thread: threading.Thread | None = None
         self._fault_lock = threading.Lock()
         self._dice = random.Random(self.settings.fault_seed)
+        self.control = control.ControlPlane(self, control_token or control.new_token(),
+                                            state_file=state_file, allow_state_reset=allow_state_reset)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> FakeApiServer:
@@ -96,6 +103,11 @@ class FakeApiServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    @property
+    def control_token(self) -> str:
+        """The token /__control/* requires in the ``X-Gas-Emu-Control-Token`` header."""
+        return self.control.token
 
     @property
     def base_url(self) -> str:
@@ -183,7 +195,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = self._read_body()  # always first: an unread body would poison the kept-alive socket
             parts = urlsplit(self.path)
             if parts.path.startswith("/__control/"):
-                self._send_json(*_control(self.app, self.command, parts.path, body))
+                self._send_json(*self.app.control.handle(self.command, parts.path, self.headers, body))
             elif parts.path.startswith("/macros/s/"):
                 self._serve_web(parts.path, parts.query, body)
             elif parts.path == LOGGING_LIST_PATH:
@@ -276,23 +288,3 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(payload)
-
-
-def _control(app: FakeApiServer, method: str, path: str, body: bytes) -> tuple[int, Any]:
-    """``POST /__control/reset``, ``GET|POST /__control/settings``, ``GET /__control/health``."""
-    if path == "/__control/reset" and method == "POST":
-        app.reset()
-        return 200, {}
-    if path == "/__control/health" and method == "GET":
-        return 200, {"ok": True, "baseUrl": app.base_url}
-    if path == "/__control/settings" and method in ("GET", "POST"):
-        if method == "POST":
-            try:
-                changes = json.loads(body or b"{}")
-                if not isinstance(changes, dict):
-                    raise ValueError("settings must be a JSON object")
-                app.update_settings(**changes)
-            except ValueError as exc:
-                raise errors.invalid_argument(str(exc)) from None
-        return 200, app.settings.to_json()
-    raise errors.ApiError(404, errors.MSG_NO_SUCH_METHOD)
