@@ -25,6 +25,22 @@ class ApiSettings:
     #: spec 2.3 empirical note: deployments.list without pageSize returned only HEAD. Off by default.
     list_deployments_without_page_size_returns_head_only: bool = False
 
+    # -- Google's rules (rules.py) -----------------------------------------------------------------
+    #: getContent?versionNumber=0 returns HEAD: 0 is proto3's default int32, which a server cannot
+    #: tell from "not set" (protobuf.dev/programming-guides/proto3, "Default Values"), and the
+    #: discovery doc says "If not provided, the project's HEAD version is returned". False: 404.
+    get_content_version_zero_is_head: bool = True
+    #: scripts.run with devMode needs executionApi in HEAD's manifest or an API-executable deployment
+    #: (api/how-tos/execute: "must be deployed as an API executable"); else 404 like a run without one.
+    run_dev_mode_requires_api_executable: bool = True
+    #: Refuse scripts.run (403 insufficient scopes) when the manifest's oauthScopes are not all in
+    #: ``token_scopes``. Off by default: the fake cannot see which scopes a real token carries.
+    check_run_scopes: bool = False
+    #: The scopes the fake assumes every bearer token has (used only by ``check_run_scopes``).
+    token_scopes: tuple[str, ...] = ()
+    #: Drive ids that projects.create accepts as parentId; empty: any well-formed Drive id.
+    known_parent_ids: tuple[str, ...] = ()
+
     # -- Identity and authorization -----------------------------------------------------------
     #: The Google account that owns every project and runs every execution.
     user_email: str = "user@example.com"
@@ -66,7 +82,8 @@ class ApiSettings:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["fault_codes"] = list(self.fault_codes)
+        for name in ("fault_codes", "token_scopes", "known_parent_ids"):
+            data[name] = list(data[name])
         return data
 
     def updated(self, changes: dict[str, Any]) -> ApiSettings:
@@ -87,10 +104,11 @@ def _coerce(key: str, type_name: str, value: Any) -> Any:
         "float": isinstance(value, (int, float)) and not isinstance(value, bool),
         "str": isinstance(value, str),
         "tuple[int, ...]": isinstance(value, list) and all(isinstance(v, int) for v in value),
+        "tuple[str, ...]": isinstance(value, list) and all(isinstance(v, str) for v in value),
     }[type_name]
     if not ok:
         raise ValueError(f"setting {key!r} must be of type {type_name}, not {value!r}")
-    if type_name == "tuple[int, ...]":
+    if type_name.startswith("tuple["):
         return tuple(value)
     if type_name == "float":
         return float(value)
