@@ -19,12 +19,13 @@ from __future__ import annotations
 import json
 import random
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from gas_emulator.api_server import control, errors, logbook, responses
+from gas_emulator.api_server.connections import DEFAULT_BACKLOG, LoadTolerantServer, ReadDeadlines
 from gas_emulator.api_server.engine import CodeEngine, V8Engine
 from gas_emulator.api_server.models import ApiBackend
 from gas_emulator.api_server.settings import ApiSettings
@@ -41,10 +42,11 @@ class FakeApiServer:
     def __init__(self, store: Any = None, *, host: str = "127.0.0.1", port: int = 0,
                  settings: ApiSettings | None = None, clock: Any = None,
                  engine: CodeEngine | None = None, control_token: str | None = None,
-                 state_file: Path | None = None, allow_state_reset: bool = False) -> None:
+                 state_file: Path | None = None, allow_state_reset: bool = False,
+                 backlog: int = DEFAULT_BACKLOG) -> None:
         """``control_token``: the /__control token (a fresh random one if None); ``state_file``: the
         file ``store`` keeps its data in, which /__control/reset then refuses to clear unless
-        ``allow_state_reset``."""
+        ``allow_state_reset``; ``backlog``: the listen queue (see ``connections``)."""
         if store is None:
             from gas_emulator.store.memory import MemoryStore
 
@@ -60,7 +62,9 @@ class FakeApiServer:
         engine = logbook.LoggedEngine(engine or V8Engine(store, clock), self.logbook)
         self.backend = ApiBackend(store, clock, engine, settings=settings or ApiSettings(),
                                   base_url=lambda: self.base_url)
-        self._httpd: ThreadingHTTPServer | None = None
+        self.backlog = backlog
+        self.deadlines = ReadDeadlines()
+        self._httpd: LoadTolerantServer | None = None
         self._thread: threading.Thread | None = None
         self._fault_lock = threading.Lock()
         self._dice = random.Random(self.settings.fault_seed)
@@ -71,9 +75,9 @@ class FakeApiServer:
     def start(self) -> FakeApiServer:
         if self._httpd is not None:
             return self
-        httpd = ThreadingHTTPServer((self.host, self.port), _Handler)
-        httpd.daemon_threads = True
+        httpd = LoadTolerantServer((self.host, self.port), _Handler, backlog=self.backlog)
         httpd.app = self  # type: ignore[attr-defined]
+        self.deadlines.start()
         self._httpd = httpd
         self.port = httpd.server_address[1]
         self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02},
@@ -88,6 +92,7 @@ class FakeApiServer:
         self._httpd.server_close()
         if self._thread is not None:
             self._thread.join()
+        self.deadlines.stop()
         self._httpd = self._thread = None
 
     def serve_forever(self) -> None:
@@ -172,6 +177,18 @@ class _Handler(BaseHTTPRequestHandler):
     def app(self) -> FakeApiServer:
         return self.server.app  # type: ignore[attr-defined]
 
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.app.settings.socket_timeout_s)
+
+    def handle_one_request(self) -> None:
+        """Each request must arrive within ``request_read_timeout_s`` (disarmed once its body is in)."""
+        self.app.deadlines.arm(self.connection, self.app.settings.request_read_timeout_s)
+        try:
+            super().handle_one_request()
+        finally:
+            self.app.deadlines.disarm(self.connection)
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._handle()
 
@@ -193,6 +210,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         try:
             body = self._read_body()  # always first: an unread body would poison the kept-alive socket
+            self.app.deadlines.disarm(self.connection)  # the request is in: running it has no deadline
             parts = urlsplit(self.path)
             if parts.path.startswith("/__control/"):
                 self._send_json(*self.app.control.handle(self.command, parts.path, self.headers, body))

@@ -49,6 +49,13 @@ class ApiSettings:
     #: Answer every API call 403 "User has not enabled the Apps Script API" (spec 2.4).
     api_disabled: bool = False
 
+    # -- Connections (connections.py; ASSUMPTION: Google's front-end timeouts are not published) -----
+    #: Seconds a request may take to arrive (line, headers, body; and the idle wait before it on a
+    #: kept-alive connection); then the connection is closed (slowloris).
+    request_read_timeout_s: float = 10.0
+    #: Seconds one socket read or write may block (a client that stops reading its answer).
+    socket_timeout_s: float = 30.0
+
     # -- Execution logs (fake Cloud Logging entries.list) ------------------------------------------
     #: The Cloud project whose logs hold the scripts' entries; "" (default) means any ``projects/<id>``
     #: asked for, so a client with any projectId in .clasp.json sees the logs.
@@ -77,6 +84,9 @@ class ApiSettings:
                      "max_logged_executions"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
+        for name in ("request_read_timeout_s", "socket_timeout_s"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive")
         if self.fail_next < 0:
             raise ValueError("fail_next must not be negative")
 
