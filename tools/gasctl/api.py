@@ -105,6 +105,7 @@ class ScriptApi:
         self.log = log
         self.calls: list[tuple[str, str, int]] = []
         self._services: dict[tuple[str, str], Any] = {}
+        self._transports: list[Any] = []
 
     # -- plumbing ------------------------------------------------------------------------------
     def _record(self, method: str, url: str, status: int) -> None:
@@ -125,7 +126,9 @@ class ScriptApi:
             library_log.propagate = False  # never on stderr unasked (Python's last-resort handler)
             if _RETRY_LOG not in library_log.handlers:
                 library_log.addHandler(_RETRY_LOG)
-            http = google_auth_httplib2.AuthorizedHttp(self.credentials, http=CountingHttp(self._record))
+            transport = CountingHttp(self._record)
+            self._transports.append(transport)
+            http = google_auth_httplib2.AuthorizedHttp(self.credentials, http=transport)
             options = {"api_endpoint": self.endpoint.rstrip("/") + "/"} if self.endpoint else None
             self._services[key] = build(name, version, http=http, static_discovery=True,
                                         cache_discovery=False, client_options=options)
@@ -156,9 +159,9 @@ class ScriptApi:
             status = int(err.resp.status)
             described = describe_http_error(status, err.content, what)
             kind = ApiError
-            if request.method in UNSAFE_METHODS and _rate_limited(status, err.content):
+            if retries == 0 and request.method in UNSAFE_METHODS and _rate_limited(status, err.content):
                 kind = NotDone
-            elif request.method in UNSAFE_METHODS and status >= 500:
+            elif retries == 0 and request.method in UNSAFE_METHODS and status >= 500:
                 kind = MaybeDone
             raise kind(described.message, status=status, reason=described.reason) from None
         except ResponseLost as err:
@@ -169,13 +172,22 @@ class ScriptApi:
                            "--credentials FILE.", status=401) from None
         except (OSError, HttpLib2Error) as err:  # not connected: nothing was sent
             unreachable = self._unreachable(what, err)
-            if request.method in UNSAFE_METHODS:
+            if retries == 0 and request.method in UNSAFE_METHODS:
                 raise NotDone(unreachable.message, status=0) from None
             raise unreachable from None
 
     def execute(self, what: str, request: Any) -> Any:
-        """Run one idempotent request, retried by the library; ``ApiError`` with one line on failure."""
-        return self._send(what, request, MAX_RETRIES)
+        """Run one idempotent request, retried by the library; ``ApiError`` with one line on failure.
+
+        A POST sent here changes nothing (e.g. ``entries.list``), so it may be re-sent like a GET.
+        """
+        for transport in self._transports:
+            transport.read_only = True
+        try:
+            return self._send(what, request, MAX_RETRIES)
+        finally:
+            for transport in self._transports:
+                transport.read_only = False
 
     def create_once(self, what: str, make_request: Callable[[], Any],
                     find: Callable[[], dict | None] | None, unsure: str) -> Any:

@@ -35,6 +35,7 @@ CLASP_NAMES: dict[str, ClaspName] = {
     "open-web-app": ClaspName("open", ("--webapp",), note="gasctl prints the URL; pass --browser to open it"),
     "show-file-status": ClaspName("status"),
     "show-authorized-user": ClaspName("whoami"),
+    "tail-logs": ClaspName("logs"),
 }
 
 

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import click
 
-from gasctl import cmd_auth, cmd_deploy, cmd_files, cmd_generate, cmd_project, cmd_run, cmd_versions
+from gasctl import (
+    cmd_auth,
+    cmd_deploy,
+    cmd_files,
+    cmd_generate,
+    cmd_logs,
+    cmd_project,
+    cmd_run,
+    cmd_versions,
+)
 from gasctl.clasp_names import CLASP_NAMES, expand
 from gasctl.context import ENV_API_ENDPOINT, ENV_CREDENTIALS, ENV_IGNORE, ENV_PROJECT, App
 from gasctl.errors import EXIT_FAILURE, GasctlError
@@ -123,7 +132,7 @@ def main(ctx: click.Context, project: str | None, api_endpoint: str | None, cred
                   as_json=as_json, verbose=verbose, overrides=overrides, ignore=ignore)
 
 
-for module in (cmd_auth, cmd_project, cmd_files, cmd_versions, cmd_deploy, cmd_run, cmd_generate):
+for module in (cmd_auth, cmd_project, cmd_files, cmd_versions, cmd_deploy, cmd_run, cmd_logs, cmd_generate):
     for command in module.COMMANDS:
         command.params.append(click.Option(["--json"], is_flag=True, expose_value=False,
                                            callback=_json_after_command,

@@ -116,6 +116,18 @@ def clone(app: App, script: str, version: int | None, root: str | None) -> None:
                    [f"Cloned script {script_id}: {len(written)} file(s) into {config.root_dir}."])
 
 
+def open_url(app: App, url: str, browser: bool) -> None:
+    """Open ``url`` in a browser when asked (tests inject ``open_browser``)."""
+    if not browser:
+        return
+    opener = app.overrides.get("open_browser")
+    if opener is None:
+        import webbrowser
+
+        opener = webbrowser.open
+    opener(url)
+
+
 def _web_app_url(app: App, deployment_id: str | None) -> tuple[str, str]:
     config = app.config()
     api = app.api()
@@ -151,13 +163,7 @@ def open_(app: App, webapp: bool, deployment_id: str | None, browser: bool) -> N
     else:
         url = EDITOR_URL.format(script_id=config.script_id)
     data["url"] = url
-    if browser:
-        opener = app.overrides.get("open_browser")
-        if opener is None:
-            import webbrowser
-
-            opener = webbrowser.open
-        opener(url)
+    open_url(app, url, browser)
     app.out.result(data, [url])
 
 

@@ -55,11 +55,16 @@ class _SendOnce:
 
 
 class CountingHttp(httplib2.Http):
-    """httplib2 that reports each request (method, URL without query, status; 0 when no answer came)."""
+    """httplib2 that reports each request (method, URL without query, status; 0 when no answer came).
+
+    ``read_only`` is set by the caller while it sends a POST that changes nothing (Cloud Logging's
+    ``entries.list``): that one may be re-sent like a GET.
+    """
 
     def __init__(self, on_request: Callable[[str, str, int], None]) -> None:
         super().__init__(timeout=DEFAULT_TIMEOUT_S)
         self._on_request = on_request
+        self.read_only = False
 
     def request(self, uri, method="GET", *args, **kwargs):  # type: ignore[override]
         try:
@@ -71,6 +76,6 @@ class CountingHttp(httplib2.Http):
         return response, content
 
     def _conn_request(self, conn, request_uri, method, body, headers):  # type: ignore[override]
-        if method not in IDEMPOTENT_METHODS:
+        if method not in IDEMPOTENT_METHODS and not self.read_only:
             conn = _SendOnce(conn, method)
         return super()._conn_request(conn, request_uri, method, body, headers)
