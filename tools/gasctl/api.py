@@ -97,11 +97,13 @@ class ScriptApi:
 
     def __init__(self, credentials: Any, *, endpoint: str | None = None, sleep: Callable[[float], None],
                  log: Callable[[str], None] = lambda text: None,
-                 rand: Callable[[], float] | None = None) -> None:
+                 rand: Callable[[], float] | None = None,
+                 http_for_tests: Callable[[str], Any] | None = None) -> None:
         self.credentials = credentials
         self.endpoint = endpoint
         self.sleep = sleep
         self.rand = rand
+        self.http_for_tests = http_for_tests
         self.log = log
         self.calls: list[tuple[str, str, int]] = []
         self._services: dict[tuple[str, str], Any] = {}
@@ -129,10 +131,20 @@ class ScriptApi:
             transport = CountingHttp(self._record)
             self._transports.append(transport)
             http = google_auth_httplib2.AuthorizedHttp(self.credentials, http=transport)
-            options = {"api_endpoint": self.endpoint.rstrip("/") + "/"} if self.endpoint else None
+            options = {"api_endpoint": self._base_url(name, version)} if self.endpoint else None
+            if self.http_for_tests is not None:  # googleapiclient.http.HttpMockSequence (no fake serves it)
+                http = self.http_for_tests(name)
             self._services[key] = build(name, version, http=http, static_discovery=True,
                                         cache_discovery=False, client_options=options)
         return self._services[key]
+
+    def _base_url(self, name: str, version: str) -> str:
+        """``--api-endpoint`` stands for Google's host: each API keeps its own path under it (``v1/...``
+        for script and logging, ``drive/v3/`` for Drive), as in its bundled discovery document."""
+        from googleapiclient.discovery_cache import get_static_doc
+
+        service_path = json.loads(get_static_doc(name, version) or "{}").get("servicePath", "")
+        return self.endpoint.rstrip("/") + "/" + service_path
 
     @property
     def service(self) -> Any:
@@ -179,15 +191,16 @@ class ScriptApi:
     def execute(self, what: str, request: Any) -> Any:
         """Run one idempotent request, retried by the library; ``ApiError`` with one line on failure.
 
-        A POST sent here changes nothing (e.g. ``entries.list``), so it may be re-sent like a GET.
+        A POST or PATCH sent here is one whose repetition is harmless (``entries.list``, Drive trash,
+        Service Usage enable), so it may be re-sent like a GET.
         """
         for transport in self._transports:
-            transport.read_only = True
+            transport.may_resend = True
         try:
             return self._send(what, request, MAX_RETRIES)
         finally:
             for transport in self._transports:
-                transport.read_only = False
+                transport.may_resend = False
 
     def create_once(self, what: str, make_request: Callable[[], Any],
                     find: Callable[[], dict | None] | None, unsure: str) -> Any:

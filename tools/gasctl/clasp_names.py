@@ -36,6 +36,11 @@ CLASP_NAMES: dict[str, ClaspName] = {
     "show-file-status": ClaspName("status"),
     "show-authorized-user": ClaspName("whoami"),
     "tail-logs": ClaspName("logs"),
+    "list-scripts": ClaspName("list"),
+    "delete-script": ClaspName("delete"),
+    "list-apis": ClaspName("apis", ("list",)),
+    "enable-api": ClaspName("apis", ("enable",)),
+    "disable-api": ClaspName("apis", ("disable",)),
 }
 
 

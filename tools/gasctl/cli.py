@@ -11,6 +11,7 @@ import click
 
 from gasctl import (
     cmd_auth,
+    cmd_cloud,
     cmd_deploy,
     cmd_files,
     cmd_generate,
@@ -132,9 +133,12 @@ def main(ctx: click.Context, project: str | None, api_endpoint: str | None, cred
                   as_json=as_json, verbose=verbose, overrides=overrides, ignore=ignore)
 
 
-for module in (cmd_auth, cmd_project, cmd_files, cmd_versions, cmd_deploy, cmd_run, cmd_logs, cmd_generate):
+for module in (cmd_auth, cmd_project, cmd_files, cmd_versions, cmd_deploy, cmd_run, cmd_logs, cmd_cloud,
+               cmd_generate):
     for command in module.COMMANDS:
-        command.params.append(click.Option(["--json"], is_flag=True, expose_value=False,
-                                           callback=_json_after_command,
-                                           help="One JSON document on stdout (as gasctl --json)."))
+        leaves = command.commands.values() if isinstance(command, click.Group) else [command]
+        for leaf in leaves:
+            leaf.params.append(click.Option(["--json"], is_flag=True, expose_value=False,
+                                            callback=_json_after_command,
+                                            help="One JSON document on stdout (as gasctl --json)."))
         main.add_command(command)

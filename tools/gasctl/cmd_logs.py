@@ -53,7 +53,7 @@ def format_entry(entry: dict, simplified: bool) -> str | None:
     return " ".join(parts).rstrip()
 
 
-def _project_id(app: App, option: str | None) -> str:
+def gcp_project_id(app: App, option: str | None) -> str:
     project_id = option or app.config().project_id
     if not project_id:
         # clasp's text (src/commands/utils.ts assertGcpProjectConfigured), then how to set it
@@ -108,7 +108,7 @@ def logs(app: App, watch: bool, simplified: bool, project_id: str | None) -> Non
     """
     from gasctl.cloud import list_log_entries
 
-    project_id = _project_id(app, project_id)
+    project_id = gcp_project_id(app, project_id)
     tail = _Tail(app, simplified, stream=watch and app.out.as_json)
     tail.take(list_log_entries(app.api(), project_id, tail.filter))
     if not watch:
@@ -136,7 +136,7 @@ def open_logs(app: App, project_id: str | None, browser: bool) -> None:
     """
     from gasctl.cmd_project import open_url
 
-    url = LOGS_CONSOLE_URL.format(project=_project_id(app, project_id))
+    url = LOGS_CONSOLE_URL.format(project=gcp_project_id(app, project_id))
     open_url(app, url, browser)
     app.out.result({"url": url}, [url])
 

@@ -5,7 +5,8 @@ the project file is read, credentials resolved and the API client built only whe
 Tests inject fakes with ``CliRunner.invoke(main, args, obj={...})``; recognised keys: ``sleep``
 (backoff sleeper), ``rand`` (the library's backoff jitter), ``credentials`` (google-auth credentials
 object), ``env`` (environment mapping),
-``flow_factory`` (login flow), ``open_browser``, ``watch_stop`` / ``watch_tick`` (see ``push --watch``).
+``flow_factory`` (login flow), ``open_browser``, ``watch_stop`` / ``watch_tick`` (see ``push --watch``),
+``http_for_api`` (API name -> library HttpMock for Drive and Service Usage, which no fake serves).
 """
 
 from __future__ import annotations
@@ -124,7 +125,8 @@ class App:
             from gasctl.api import ScriptApi
 
             self._api = ScriptApi(self.credentials(), endpoint=self.api_endpoint, sleep=self.sleep,
-                                  log=self.out.debug, rand=self.overrides.get("rand"))
+                                  log=self.out.debug, rand=self.overrides.get("rand"),
+                                  http_for_tests=self.overrides.get("http_for_api"))
         return self._api
 
     @property

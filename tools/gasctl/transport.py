@@ -57,14 +57,14 @@ class _SendOnce:
 class CountingHttp(httplib2.Http):
     """httplib2 that reports each request (method, URL without query, status; 0 when no answer came).
 
-    ``read_only`` is set by the caller while it sends a POST that changes nothing (Cloud Logging's
-    ``entries.list``): that one may be re-sent like a GET.
+    ``may_resend`` is set by the caller while it sends a POST or PATCH whose repetition is harmless
+    (Cloud Logging's ``entries.list``, Drive's trash, Service Usage's enable): it may be re-sent.
     """
 
     def __init__(self, on_request: Callable[[str, str, int], None]) -> None:
         super().__init__(timeout=DEFAULT_TIMEOUT_S)
         self._on_request = on_request
-        self.read_only = False
+        self.may_resend = False
 
     def request(self, uri, method="GET", *args, **kwargs):  # type: ignore[override]
         try:
@@ -76,6 +76,6 @@ class CountingHttp(httplib2.Http):
         return response, content
 
     def _conn_request(self, conn, request_uri, method, body, headers):  # type: ignore[override]
-        if method not in IDEMPOTENT_METHODS and not self.read_only:
+        if method not in IDEMPOTENT_METHODS and not self.may_resend:
             conn = _SendOnce(conn, method)
         return super()._conn_request(conn, request_uri, method, body, headers)
