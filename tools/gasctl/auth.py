@@ -32,6 +32,9 @@ _G = "https://www.googleapis.com/auth/"
 # Narrowed API scopes suffice for content/versions/deployments (spec §3.3).
 API_SCOPES = [_G + "script.projects", _G + "script.deployments", _G + "script.webapp.deploy"]
 LOGIN_SCOPES = [*API_SCOPES, _G + "userinfo.email", "openid"]
+# login --no-localhost: the browser is sent here with ?code=...; nothing listens, the user copies the URL
+# (the loopback redirect of installed apps: developers.google.com/identity/protocols/oauth2/native-app)
+NO_LOCALHOST_REDIRECT = "http://localhost:8888"
 DEFAULT_USER = "default"
 _LEGACY_KEYS = ("token", "oauth2ClientSettings", "isLocalCreds", "access_token", "refresh_token",
                 "scope", "token_type", "exprity_date", "expiry_date", "id_token")
@@ -225,13 +228,35 @@ def default_flow_factory(client_config: dict, scopes: list[str]):
     return InstalledAppFlow.from_client_config(client_config, scopes=scopes)
 
 
+def _pasted_code(text: str) -> str:
+    """The authorization code from what the user pasted: the redirected URL, or the code alone."""
+    from urllib.parse import parse_qs, urlsplit
+
+    text = text.strip()
+    code = parse_qs(urlsplit(text).query).get("code", [""])[0] if "code=" in text else text
+    if not code:
+        raise GasctlError("login: no authorization code in what was pasted")
+    return code
+
+
 def login(client_secret_file: str | None, user: str, rc_path: Path,
-          flow_factory: Callable[[dict, list[str]], Any] | None = None) -> CredentialSource:
-    """Installed-app flow on localhost; saves a clasp v3 entry ``tokens[user]`` (0600)."""
+          flow_factory: Callable[[dict, list[str]], Any] | None = None, *,
+          scopes: list[str] | None = None, paste: Callable[[str], str] | None = None) -> CredentialSource:
+    """Installed-app flow; saves a clasp v3 entry ``tokens[user]`` (0600).
+
+    With ``paste`` (``login --no-localhost``) no local server runs: the consent URL is shown and the
+    user pastes back the URL the browser was sent to (it fails to load on a headless machine).
+    """
     config = _client_config(client_secret_file)
-    flow = (flow_factory or default_flow_factory)(config, LOGIN_SCOPES)
-    with contextlib.redirect_stdout(sys.stderr):  # the library prints the consent URL; keep stdout clean
-        credentials = flow.run_local_server(port=0, open_browser=True)
+    flow = (flow_factory or default_flow_factory)(config, scopes or LOGIN_SCOPES)
+    if paste is None:
+        with contextlib.redirect_stdout(sys.stderr):  # the library prints the consent URL; stdout clean
+            credentials = flow.run_local_server(port=0, open_browser=True)
+    else:
+        flow.redirect_uri = NO_LOCALHOST_REDIRECT
+        url, _state = flow.authorization_url(prompt="consent")
+        flow.fetch_token(code=_pasted_code(paste(url)))
+        credentials = flow.credentials
     client = config.get("installed") or config.get("web") or {}
     entry = {"client_id": client.get("client_id"), "type": "authorized_user",
              "refresh_token": credentials.refresh_token, "access_token": credentials.token,

@@ -110,7 +110,7 @@ def apis_list(app: App) -> None:
     from gasctl.cloud import list_enabled_services
 
     enabled = list_enabled_services(app.api(), _gcp_project(app))
-    in_manifest = _manifest(app).get("dependencies", {}).get("enabledAdvancedServices", [])
+    in_manifest = read_manifest(app).get("dependencies", {}).get("enabledAdvancedServices", [])
     lines = ["Enabled APIs:"] + [f"  {s['name']} - {s['title']}".rstrip(" -") for s in enabled]
     lines += ["Advanced services in appsscript.json:"]
     lines += [f"  {s.get('userSymbol')} ({s.get('serviceId')} {s.get('version')})" for s in in_manifest]
@@ -124,7 +124,7 @@ def _manifest_path(app: App):
     return path
 
 
-def _manifest(app: App) -> dict:
+def read_manifest(app: App) -> dict:
     path = _manifest_path(app)
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -144,7 +144,7 @@ def _set_api(app: App, name: str, enabled: bool) -> None:
     if entry is None:
         raise click.BadParameter(f"{name} is not an advanced service gasctl knows (known: "
                                  f"{', '.join(known_ids())})", param_hint="API")
-    manifest = _manifest(app)  # read and checked before anything changes
+    manifest = read_manifest(app)  # read and checked before anything changes
     set_service_state(app.api(), _gcp_project(app), name, enabled)
     services = manifest.setdefault("dependencies", {}).setdefault("enabledAdvancedServices", [])
     kept = [s for s in services if s.get("serviceId") != name]
