@@ -268,3 +268,21 @@ def test_create_where_a_manifest_exists_creates_nothing(gasctl, home, server):
         "manifest there. Nothing was created. Use another --root DIR for the new script (then copy your "
         "files in and `gasctl push`), or move the file away.\n")
     assert server.store.doc_keys(rec.NS_PROJECTS) == []
+
+
+def test_create_bound_to_a_container(gasctl, home, api):
+    url = "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOp_-q/edit#gid=0"
+    gasctl("create", "--title", "bound", "--parentId", url)
+    config = json.loads(Path(".clasp.json").read_text())
+    assert config["parentId"] == "1AbCdEfGhIjKlMnOp_-q"
+    assert api.projects().get(scriptId=config["scriptId"]).execute()["parentId"] == "1AbCdEfGhIjKlMnOp_-q"
+
+
+def test_create_refuses_a_bad_parent_id(gasctl, home, server):
+    from gas_emulator.api_server import records as rec
+
+    result = gasctl("create", "--title", "t", "--parentId", "not an id", expect=2)
+    assert result.stderr.endswith(
+        "Error: Invalid value for '--parentId' / '--parent-id': 'not an id' is not a Drive file id (10 or "
+        "more of A-Z a-z 0-9 _ -) or a Google Docs/Sheets/Slides/Forms URL\n")
+    assert server.store.doc_keys(rec.NS_PROJECTS) == []

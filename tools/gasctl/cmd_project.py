@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import click
@@ -15,6 +16,9 @@ from gasctl.workspace import local_sources, write_remote_files
 
 EDITOR_URL = "https://script.google.com/d/{script_id}/edit"
 ROOT_HELP = "Folder for the source files (rootDir), inside the project folder."
+# Drive file ids are url-safe base64 (as in every Drive URL); a container's URL holds it after /d/
+DRIVE_ID = re.compile(r"[A-Za-z0-9_-]{10,}")
+DOCUMENT_URL = re.compile(r"https://(?:docs|drive)\.google\.com/(?:[a-z]+/)*d/([A-Za-z0-9_-]+)")
 
 
 def _target(app: App, root: str | None):
@@ -34,6 +38,18 @@ def _target(app: App, root: str | None):
     return path, ClaspConfig(project_root=project_root, script_id="", root_dir=root_dir), rel
 
 
+def _parent_id(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A Drive file id, or the id inside a docs.google.com / drive.google.com URL."""
+    if value is None:
+        return None
+    found = DOCUMENT_URL.match(value.strip())
+    parent = found.group(1) if found else value.strip()
+    if not DRIVE_ID.fullmatch(parent):
+        raise click.BadParameter(f"{value!r} is not a Drive file id (10 or more of A-Z a-z 0-9 _ -) or a "
+                                 "Google Docs/Sheets/Slides/Forms URL")
+    return parent
+
+
 def _refuse_existing_manifest(config) -> None:
     """create writes the new project's manifest into rootDir: refuse before creating anything remotely."""
     manifest = config.root_dir / "appsscript.json"
@@ -50,7 +66,7 @@ def _materialise(path: Path, config, rel: str, files: list[dict], operation: str
 
     record = SyncRecord(config.project_root, config.script_id)
     plan = write_remote_files(config, files, record, force=False, what=operation)
-    write_clasp_json(path, config.script_id, rel)
+    write_clasp_json(path, config.script_id, rel, config.parent_id)
     record.save(operation, files if remote is None else remote, local_sources(config))
     return [p.relative_to(config.project_root).as_posix() for p, _ in plan.writes]
 
@@ -75,8 +91,10 @@ def _typed_manifest(files: list[dict], script_type: str) -> list[dict]:
               default="standalone", show_default=True,
               help="webapp/api also add the manifest's webapp/executionApi section locally.")
 @click.option("--root", "--rootDir", "root", metavar="DIR", help=ROOT_HELP)
+@click.option("--parentId", "--parent-id", "parent_id", metavar="ID_OR_URL", callback=_parent_id,
+              help="Bind the script to this Doc/Sheet/Slides/Form (its Drive id or URL).")
 @pass_app
-def create(app: App, title: str, script_type: str, root: str | None) -> None:
+def create(app: App, title: str, script_type: str, root: str | None, parent_id: str | None) -> None:
     """Create a standalone script and write its manifest and a clasp-compatible .clasp.json here.
 
     \b
@@ -85,8 +103,8 @@ def create(app: App, title: str, script_type: str, root: str | None) -> None:
     """
     path, config, rel = _target(app, root)
     _refuse_existing_manifest(config)
-    project = app.api().create_project(title)
-    config.script_id = project["scriptId"]
+    project = app.api().create_project(title, parent_id)
+    config.script_id, config.parent_id = project["scriptId"], parent_id
     remote = app.api().get_content(config.script_id).get("files", [])
     written = _materialise(path, config, rel, _typed_manifest(remote, script_type), "create", remote)
     app.out.result({"scriptId": config.script_id, "title": title, "files": written, "projectFile": str(path)},
