@@ -286,3 +286,8 @@ def test_create_refuses_a_bad_parent_id(gasctl, home, server):
         "Error: Invalid value for '--parentId' / '--parent-id': 'not an id' is not a Drive file id (10 or "
         "more of A-Z a-z 0-9 _ -) or a Google Docs/Sheets/Slides/Forms URL\n")
     assert server.store.doc_keys(rec.NS_PROJECTS) == []
+
+
+def test_bad_global_option_with_json_prints_an_error_document(gasctl, project):
+    result = gasctl("--json", "--api-endpoint", "http://api.example.com", "versions", expect=2)
+    assert json.loads(result.stdout)["error"]["exit_code"] == 2

@@ -29,6 +29,16 @@ from gasctl.output import Output
 class GasctlGroup(click.Group):
     """A group that turns known failures into one-line errors (and a JSON error document with --json)."""
 
+    def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[override]
+        given = list(args)
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as err:  # a bad global option: no command ran, --json still holds
+            before = given[:given.index("--")] if "--" in given else given
+            if "--json" in before:
+                Output(as_json=True).error_document(err.format_message(), err.exit_code)
+            raise
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # kept so that an error before any command ran (`gasctl --json frob`) can still honour --json
         ctx.meta["gasctl.args"] = list(args)
