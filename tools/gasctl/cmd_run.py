@@ -45,18 +45,18 @@ def _has_execution_api(files: list[dict]) -> bool:
 
 def _explain_not_found(app: App, script_id: str, dev: bool) -> None:
     """scripts.run answers a bare 404 when nothing is API executable; say that, when it is the cause."""
-    # spec §2.1: scripts.run needs a deployment whose manifest has "executionApi"; devMode runs HEAD
+    # developers.google.com/apps-script/api/how-tos/execute: the script must be deployed as an API
+    # executable; devMode runs HEAD (so HEAD's manifest having "executionApi" also serves it)
     api = app.api()
-    if dev:
-        if _has_execution_api(api.get_content(script_id).get("files", [])):
-            return
-        where = "its HEAD manifest (appsscript.json) has no \"executionApi\" section"
-    else:
-        points = [point.get("entryPointType") for dep in api.list_deployments(script_id)
-                  for point in dep.get("entryPoints", [])]
-        if "EXECUTION_API" in points:
-            return
-        where = "none of its deployments is API executable (no \"executionApi\" section in the manifest)"
+    if dev and _has_execution_api(api.get_content(script_id).get("files", [])):
+        return
+    points = [point.get("entryPointType") for dep in api.list_deployments(script_id)
+              for point in dep.get("entryPoints", [])]
+    if "EXECUTION_API" in points:
+        return
+    where = ("none of its deployments is API executable and its HEAD manifest has no \"executionApi\" "
+             "section" if dev else
+             "none of its deployments is API executable (no \"executionApi\" section in the manifest)")
     raise GasctlError(f"Script {script_id} cannot be run through the Apps Script API: {where}. Add "
                       "\"executionApi\": {\"access\": \"MYSELF\"} to appsscript.json, then `gasctl push`"
                       + ("" if dev else " and `gasctl deploy`") + ".")
