@@ -265,3 +265,13 @@ def test_extra_scopes_must_not_be_empty(home):
     result = CliRunner().invoke(main, ["login", "--extra-scopes", "a,,b"], obj={"flow_factory": FakeFlow})
     assert result.exit_code == 2
     assert "must be a comma-separated list of non-empty scopes." in result.stderr
+
+
+def test_login_no_localhost_refuses_a_url_from_another_login(home):
+    result = CliRunner().invoke(main, ["login", "--no-localhost"], obj={"flow_factory": PasteFlow},
+                                input="http://localhost:8888/?state=someone-else&code=4/0Abc\n")
+    assert result.exit_code == 1
+    assert result.stderr.endswith("Error: login: the pasted URL is not from this login (its state differs); "
+                                  "run `gasctl login --no-localhost` again and paste the URL the browser "
+                                  "shows. Nothing was saved.\n")
+    assert not (home / ".clasprc.json").exists()

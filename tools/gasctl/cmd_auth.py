@@ -37,8 +37,7 @@ def _login_scopes(app: App, project: bool, with_gasctl: bool, extra: list[str]) 
 
 def _paste_prompt(url: str) -> str:
     click.echo(f"Authorize gasctl by visiting this URL:\n{url}\n", err=True)
-    return click.prompt("After authorizing, paste the URL your browser was sent to (or just its code)",
-                        err=True)
+    return click.prompt("After authorizing, copy the URL from your browser and paste it here", err=True)
 
 
 @click.command()
@@ -47,7 +46,7 @@ def _paste_prompt(url: str) -> str:
 @click.option("--user", "login_user", metavar="NAME", help="Store under this name (default: the global "
                                                            "--user).")
 @click.option("--localhost/--no-localhost", default=True,
-              help="--no-localhost: no local server (headless); paste back the URL the browser was sent to.")
+              help="--no-localhost: no local server (headless); paste back the URL the browser shows.")
 @click.option("--use-project-scopes", is_flag=True, help="Ask for the manifest's oauthScopes (for `run`).")
 @click.option("--include-clasp-scopes", is_flag=True, help="With --use-project-scopes: gasctl's scopes too.")
 @click.option("--extra-scopes", metavar="SCOPES", callback=lambda ctx, param, value: _scope_list(value),

@@ -20,6 +20,7 @@ from gasctl.context import App, pass_app
 from gasctl.errors import GasctlError
 
 POLL_INTERVAL_S = 6.0  # clasp tail-logs --watch: POLL_INTERVAL = 6000 ms (src/commands/tail-logs.ts)
+# clasp open-logs's URL (src/commands/open-logs.ts), without its authUser hint
 LOGS_CONSOLE_URL = "https://console.cloud.google.com/logs/viewer?project={project}&resource=app_script_function"
 _FRACTION = re.compile(r"(\.\d{6})\d+")  # RFC 3339 nanoseconds; datetime keeps microseconds
 

@@ -16,7 +16,8 @@ from gasctl.workspace import local_sources, write_remote_files
 
 EDITOR_URL = "https://script.google.com/d/{script_id}/edit"
 ROOT_HELP = "Folder for the source files (rootDir), inside the project folder."
-# Drive file ids are url-safe base64 (as in every Drive URL); a container's URL holds it after /d/
+# ASSUMPTION (Drive documents no id format): ids are url-safe base64 text, as in every Drive URL; the
+# fake API checks the same shape. A container's URL holds its id after /d/.
 DRIVE_ID = re.compile(r"[A-Za-z0-9_-]{10,}")
 DOCUMENT_URL = re.compile(r"https://(?:docs|drive)\.google\.com/(?:[a-z]+/)*d/([A-Za-z0-9_-]+)")
 
