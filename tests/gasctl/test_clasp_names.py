@@ -53,3 +53,17 @@ def test_ignore_option_uses_another_ignore_file(gasctl, project, tmp_path):
     ignore.write_text("**/**\n!appsscript.json\n")
     data = gasctl.json("-I", str(ignore), "status")
     assert [f["name"] for f in data["filesToPush"]] == ["appsscript"]
+
+
+def test_clasp_positional_script_id_and_clone_version(gasctl, project, tmp_path, monkeypatch, api):
+    gasctl("push")
+    gasctl("version", "one")
+    script_id = script_id_of(project)
+    other = api.projects().create(body={"title": "other"}).execute()["scriptId"]
+    assert gasctl("list-versions", other).stdout == "No versions.\n"
+    assert gasctl.json("list-deployments", script_id)[0]["versionNumber"] is None  # HEAD
+    clone_dir = tmp_path / "clone"
+    clone_dir.mkdir()
+    monkeypatch.chdir(clone_dir)
+    gasctl("clone-script", script_id, "1")
+    assert (clone_dir / "Code.js").is_file()

@@ -73,15 +73,16 @@ def _create_and_record(app: App, number: int, description: str, known: set[str])
 
 
 @click.command()
+@click.argument("script_id", required=False, metavar="[SCRIPT_ID]")
 @pass_app
-def deployments(app: App) -> None:
+def deployments(app: App, script_id: str | None) -> None:
     """List deployments ("- ID @VERSION|@HEAD - description", as clasp prints them).
 
     \b
     Example:
       gasctl deployments --json
     """
-    data = [_summary(d) for d in app.api().list_deployments(app.config().script_id)]
+    data = [_summary(d) for d in app.api().list_deployments(script_id or app.config().script_id)]
     lines = [f"- {d['deploymentId']} @{d['versionNumber'] or 'HEAD'} - {d['description']}".rstrip(" -")
              for d in data]
     app.out.result(data, [f"{len(data)} deployment(s)", *lines])

@@ -115,11 +115,12 @@ def create(app: App, title: str, script_type: str, root: str | None, parent_id: 
 
 @click.command()
 @click.argument("script", metavar="SCRIPT_ID_OR_URL")
+@click.argument("version_number", required=False, type=int, metavar="[VERSION]")
 @click.option("--version", "--versionNumber", "version", type=int, metavar="N",
-              help="Clone version N instead of HEAD.")
+              help="Clone version N instead of HEAD (also as clasp's second argument).")
 @click.option("--root", "--rootDir", "root", metavar="DIR", help=ROOT_HELP)
 @pass_app
-def clone(app: App, script: str, version: int | None, root: str | None) -> None:
+def clone(app: App, script: str, version_number: int | None, version: int | None, root: str | None) -> None:
     """Download a script into rootDir and write a clasp-compatible .clasp.json here.
 
     \b
@@ -127,6 +128,9 @@ def clone(app: App, script: str, version: int | None, root: str | None) -> None:
       gasctl clone https://script.google.com/d/1AbC.../edit --root src
     """
     script_id = script_id_from(script)
+    if version is not None and version_number is not None and version != version_number:
+        raise click.UsageError(f"version {version_number} and --version {version} disagree")
+    version = version if version is not None else version_number
     path, config, rel = _target(app, root)
     config.script_id = script_id
     files = app.api().get_content(script_id, version).get("files", [])

@@ -41,15 +41,16 @@ def require_version(app: App, script_id: str, number: int) -> dict:
 
 
 @click.command()
+@click.argument("script_id", required=False, metavar="[SCRIPT_ID]")
 @pass_app
-def versions(app: App) -> None:
+def versions(app: App, script_id: str | None) -> None:
     """List versions, newest first ("N - description", as clasp prints them).
 
     \b
     Example:
       gasctl versions --json
     """
-    script_id = app.config().script_id
+    script_id = script_id or app.config().script_id
     listed = sorted(app.api().list_versions(script_id), key=lambda v: v["versionNumber"], reverse=True)
     data = [{"versionNumber": v["versionNumber"], "description": v.get("description", ""),
              "createTime": v.get("createTime")} for v in listed]
