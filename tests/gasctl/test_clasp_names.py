@@ -67,3 +67,10 @@ def test_clasp_positional_script_id_and_clone_version(gasctl, project, tmp_path,
     monkeypatch.chdir(clone_dir)
     gasctl("clone-script", script_id, "1")
     assert (clone_dir / "Code.js").is_file()
+
+
+def test_open_web_app_takes_the_deployment_id_as_argument(gasctl, project):
+    gasctl("push")
+    dep = gasctl.json("deploy", "--no-gate")
+    result = gasctl("open-web-app", dep["deploymentId"])
+    assert result.stdout == f"{gasctl.server.base_url}/macros/s/{dep['deploymentId']}/exec\n"

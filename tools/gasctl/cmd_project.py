@@ -168,17 +168,22 @@ def _web_app_url(app: App, deployment_id: str | None) -> tuple[str, str]:
 
 
 @click.command(name="open")
+@click.argument("deployment_arg", required=False, metavar="[DEPLOYMENT_ID]")
 @click.option("--webapp", is_flag=True, help="The web app URL of a deployment instead of the editor URL.")
 @click.option("--deployment-id", metavar="ID", help="Which deployment (default: configured, else latest).")
 @click.option("--browser", is_flag=True, help="Also open the URL in a browser.")
 @pass_app
-def open_(app: App, webapp: bool, deployment_id: str | None, browser: bool) -> None:
+def open_(app: App, deployment_arg: str | None, webapp: bool, deployment_id: str | None,
+          browser: bool) -> None:
     """Print the script editor URL (or --webapp URL); opens a browser only with --browser.
 
     \b
+    A DEPLOYMENT_ID argument (clasp open-web-app's) means --webapp --deployment-id DEPLOYMENT_ID.
     Example:
       gasctl open --webapp
     """
+    if deployment_arg is not None:
+        webapp, deployment_id = True, deployment_id or deployment_arg
     config = app.config()
     data = {"scriptId": config.script_id}
     if webapp:
