@@ -10,14 +10,18 @@ google/clasp ``src/core/clasp.ts`` and ``src/core/files.ts`` (v3.3.0).
 
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+# the glob rules live in clasp_glob; glob_match is re-exported for existing callers
+from gas_emulator.clasp_glob import compile_glob, is_ignored
+from gas_emulator.clasp_glob import glob_match as glob_match
 
 CONFIG_FILE_NAME = ".clasp.json"
 IGNORE_FILE_NAME = ".claspignore"
@@ -65,6 +69,7 @@ class ClaspConfig:
     parent_id: str | None = None
     raw: dict = field(default_factory=dict)
     config_path: Path | None = None
+    ignore_file: Path | None = None  # clasp -I/--ignore; default: <project root>/.claspignore
 
     def extension_for(self, file_type: str) -> str:
         """First configured extension for a remote type (what pull writes; clasp getFileExtension)."""
@@ -96,50 +101,49 @@ class Collected:
 # --------------------------------------------------------------------------------------------- config
 
 
-def _strip_json5(text: str) -> str:
-    """Remove // and /* */ comments and trailing commas outside strings (clasp parses JSON5 since 3.2.0)."""
-    out: list[str] = []
-    i, n, quote = 0, len(text), ""
-    while i < n:
-        ch = text[i]
-        if quote:
-            out.append(ch)
-            if ch == "\\" and i + 1 < n:
-                out.append(text[i + 1])
-                i += 1
-            elif ch == quote:
-                quote = ""
-        elif ch in "\"'":
-            quote = ch
-            out.append(ch)
-        elif text.startswith("//", i):
-            while i < n and text[i] not in "\r\n":
-                i += 1
-            continue
-        elif text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            stop = n if end < 0 else end + 2
-            out.append(" " + "\n" * text.count("\n", i, stop))  # keep line numbers for error messages
-            i = stop
-            continue
-        else:
-            out.append(ch)
-        i += 1
-    return re.sub(r",(\s*[}\]])", r"\1", "".join(out))
-
-
 def _parse_json_file(path: Path) -> object:
+    # clasp parses .clasp.json as JSON5 since 3.2.0 (src/core/clasp.ts), so comments, trailing commas and
+    # unquoted keys are accepted here too.
+    import json5  # lazy: only commands that read a project file need it
+
+    text = read_regular_text(path, "utf-8-sig")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return json5.loads(text)
+    except ValueError as err:  # json5 says "<string>:LINE MESSAGE at column COL"
+        where = re.fullmatch(r"<string>:(\d+) (.*) at column (\d+)", str(err), re.DOTALL)
+        text = f"{where[2]} at line {where[1]} column {where[3]}" if where else str(err)
+        raise ClaspFileError(path, f"invalid JSON: {text}") from None
+    except RecursionError:
+        raise ClaspFileError(path, "invalid JSON: nested too deeply") from None
+
+
+def read_regular_text(path: Path, encoding: str = "utf-8") -> str:
+    """A regular file's text; ClaspFileError for a missing file, a FIFO or device (reading one could block
+    forever), a dangling link or undecodable bytes."""
+    try:
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
-        raise ClaspFileError(path, "file not found") from None
+        problem = "file not found"
+        if os.path.islink(path):
+            problem = f"is a symbolic link to {os.readlink(path)}, which does not exist"
+        raise ClaspFileError(path, problem) from None
+    except OSError as err:
+        raise ClaspFileError(path, f"cannot be read ({err.strerror or err})") from None
+    if not stat.S_ISREG(mode):
+        raise ClaspFileError(path, f"is not a regular file ({_file_kind(mode)}); refusing to read it")
+    try:
+        data = path.read_bytes()
+        if encoding == "utf-8-replace":  # Node's Buffer.toString(): invalid bytes replaced
+            return data.decode("utf-8", errors="replace")
+        return data.decode(encoding)
     except (OSError, UnicodeDecodeError) as err:
         raise ClaspFileError(path, f"cannot be read ({err})") from None
-    try:
-        return json.loads(_strip_json5(text))
-    except json.JSONDecodeError as err:
-        problem = f"invalid JSON: {err.msg} at line {err.lineno} column {err.colno}"
-        raise ClaspFileError(path, problem) from None
+
+
+def _file_kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+    return next((name for test, name in kinds if test(mode)), "not a file")
 
 
 def _string_list(path: Path, key: str, value: object) -> list[str]:
@@ -240,12 +244,9 @@ def find_clasp_config(start: Path) -> Path | None:
 
 def read_ignore_patterns(path: Path | None) -> list[str]:
     """Patterns of a `.claspignore`; the default list when ``path`` is None or absent (spec §1.4)."""
-    if path is None or not Path(path).is_file():
+    if path is None or not os.path.lexists(path):
         return list(DEFAULT_IGNORE_PATTERNS)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ClaspFileError(path, f"cannot be read ({err})") from None
+    text = read_regular_text(Path(path))
     text = text.removeprefix("\ufeff")  # clasp strip-bom
     # clasp: split-lines, drop empty lines; no comment handling, no trimming.
     patterns = []
@@ -253,125 +254,27 @@ def read_ignore_patterns(path: Path | None) -> list[str]:
         if not line:
             continue
         try:
-            _compile(line.removeprefix("!"))
+            compile_glob(line.removeprefix("!"))
         except re.error as err:
             raise ClaspFileError(path, f'line {number}: invalid glob pattern "{line}" ({err.msg})') from None
         patterns.append(line)
     return patterns
 
 
-def _class_to_regex(body: str) -> str:
-    negate = body[:1] in ("!", "^")
-    if negate:
-        body = body[1:]
-    body = body.replace("\\", "\\\\").replace("]", "\\]")
-    return f"[^/{body}]" if negate else f"[{body}]"
-
-
-def _segment_to_regex(segment: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(segment):
-        ch = segment[i]
-        close = segment.find("]", i + 2) if ch == "[" else -1
-        if ch == "*":
-            while i + 1 < len(segment) and segment[i + 1] == "*":
-                i += 1  # "a**" inside a segment is a plain star (picomatch)
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        elif ch == "\\" and i + 1 < len(segment):
-            i += 1
-            out.append(re.escape(segment[i]))
-        elif close > 0:
-            out.append(_class_to_regex(segment[i + 1:close]))
-            i = close
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return "".join(out)
-
-
-def _expand_braces(pattern: str) -> list[str]:
-    match = re.search(r"\{([^{}]*,[^{}]*)\}", pattern)
-    if not match:
-        return [pattern]
-    head, tail = pattern[: match.start()], pattern[match.end():]
-    results: list[str] = []
-    for option in match.group(1).split(","):
-        results.extend(_expand_braces(head + option + tail))
-    return results
-
-
-def _glob_to_regex(pattern: str) -> str:
-    segments: list[str] = []
-    for segment in pattern.split("/"):
-        if not (segment == "**" and segments and segments[-1] == "**"):  # "**/**" is one globstar
-            segments.append(segment)
-    parts: list[str] = []
-    for index, segment in enumerate(segments):
-        last = index == len(segments) - 1
-        if segment == "**":
-            if not last:
-                parts.append("(?:[^/]+/)*")  # zero or more whole segments (picomatch globstar)
-            elif parts:
-                parts[-1] = parts[-1].removesuffix("/")
-                parts.append("(?:/.*)?")
-            else:
-                parts.append(".*")
-            continue
-        parts.append(_segment_to_regex(segment) + ("" if last else "/"))
-    return "".join(parts)
-
-
-@lru_cache(maxsize=512)
-def _compile(pattern: str) -> re.Pattern[str]:
-    pattern = pattern.removeprefix("./")
-    alternatives = [_glob_to_regex(p) for p in _expand_braces(pattern)]
-    return re.compile("^(?:" + "|".join(alternatives) + ")$")
-
-
-def glob_match(rel: str, pattern: str) -> bool:
-    """Does a rootDir-relative posix path match one glob (picomatch semantics, ``dot: true``)?"""
-    return _compile(pattern).match(rel) is not None
-
-
-def is_ignored(rel: str, patterns: Iterable[str]) -> bool:
-    """micromatch.not semantics (spec §1.4): ordered, the last matching pattern wins.
-
-    A ``!pat`` re-includes, a later positive pattern re-excludes. When every pattern is negated,
-    micromatch starts from "everything matches", so a path is ignored unless a negation covers it.
-    """
-    patterns = list(patterns)
-    if not patterns:
-        return False
-    all_negated = all(p.startswith("!") for p in patterns)
-    ignored = all_negated
-    for pattern in patterns:
-        negated = pattern.startswith("!")
-        if glob_match(rel, pattern[1:] if negated else pattern):
-            ignored = not negated
-    return ignored
-
-
 # --------------------------------------------------------------------------------------------- collect
 
-# ICU root collation (what JavaScript's localeCompare uses in clasp's sort) puts punctuation first in
-# this order, then digits, then letters case-insensitively with lower case first (CLDR root chart).
-_ICU_PUNCTUATION = " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$"
+@lru_cache(maxsize=1)
+def _collator():
+    # clasp sorts with String.prototype.localeCompare (ICU root collation in Node); the Unicode
+    # Collation Algorithm with its default table (pyuca) orders file names as Node did when compared
+    # side by side (issue 15: accented names no longer sort after "z").
+    import pyuca  # lazy: the table loads in ~0.1 s, only when files are collected
+
+    return pyuca.Collator()
 
 
 def _collation_key(text: str) -> tuple:
-    primary = []
-    for ch in text:
-        if ch in _ICU_PUNCTUATION:
-            primary.append((0, _ICU_PUNCTUATION.index(ch)))
-        elif ch.isdigit():
-            primary.append((1, ord(ch)))
-        else:
-            primary.append((2, ord(ch.casefold()[0])))
-    tertiary = [1 if ch.isupper() else 0 for ch in text]
-    return (primary, tertiary)
+    return _collator().sort_key(text)
 
 
 def locale_sorted(paths: Iterable[str]) -> list[str]:
@@ -434,9 +337,17 @@ def _check_conflicts(files: list[LocalFile], where: Path) -> None:
         seen[key] = local
 
 
-def _read_source(path: Path) -> str:
+def _read_source(config: ClaspConfig, path: Path) -> str:
+    """A file push would send. A link may point anywhere inside the project, never outside it: what it
+    points to would be uploaded (issue 15: a secret outside the project reached the remote)."""
+    if path.is_symlink():
+        target = Path(os.path.realpath(path))
+        if not _is_inside(Path(os.path.realpath(config.project_root)), target) and target.exists():
+            raise ClaspFileError(path, f"is a symbolic link to {target}, outside the project "
+                                       f"{config.project_root}; refusing to push it (copy the file into "
+                                       "the project, or add the link to .claspignore)")
     # Node's Buffer.toString(): UTF-8, invalid bytes replaced, BOM and newlines kept as they are.
-    return path.read_bytes().decode("utf-8", errors="replace")
+    return read_regular_text(path, "utf-8-replace")
 
 
 def collect_local_files(config: ClaspConfig, ignore_file: Path | None = None) -> Collected:
@@ -444,7 +355,7 @@ def collect_local_files(config: ClaspConfig, ignore_file: Path | None = None) ->
     if not config.root_dir.is_dir():
         raise ClaspFileError(config.config_path or config.project_root,
                              f"rootDir {config.root_dir} does not exist or is not a directory")
-    ignore_path = ignore_file if ignore_file is not None else config.project_root / IGNORE_FILE_NAME
+    ignore_path = ignore_file or config.ignore_file or config.project_root / IGNORE_FILE_NAME
     patterns = read_ignore_patterns(ignore_path)
     files: list[LocalFile] = []
     ignored: list[str] = []
@@ -454,7 +365,8 @@ def collect_local_files(config: ClaspConfig, ignore_file: Path | None = None) ->
             ignored.append(rel)
             continue
         path = config.root_dir / rel
-        files.append(LocalFile(path, rel, remote_name_for(rel, file_type), file_type, _read_source(path)))
+        source = _read_source(config, path)
+        files.append(LocalFile(path, rel, remote_name_for(rel, file_type), file_type, source))
     _check_conflicts(files, config.root_dir)
     files.sort(key=lambda local: _push_rank(config, local))
     return Collected(files=files, ignored=ignored)

@@ -33,6 +33,9 @@ CODE_SCRIPT_TIMEOUT = 10
 SCRIPT_ERROR_MESSAGE = "ScriptError"
 # Apps Script's text when the 6-minute cap kills an execution (spec: apps-script-services, executions).
 TIMEOUT_PREFIX = "Exceeded maximum execution time"
+#: ``run`` hands the execution's log lines back under this key; ``logbook.LoggedEngine`` removes it
+#: before the Operation goes out (plain JSON, so it crosses a process boundary as it is).
+LOGS_KEY = "__gasEmuLogs"
 
 
 def _warm_up() -> None:
@@ -108,7 +111,9 @@ class V8Engine:
         project = self._project(files)
         outcome = self._v8.submit(lambda: runtime.run_function(
             self._emulator(script_id), project, function, list(parameters), user=user)).result()
-        return operation_json(outcome)
+        operation = operation_json(outcome)
+        operation[LOGS_KEY] = [[r.level, r.text, r.time_ms] for r in outcome.logs]
+        return operation
 
     def web(self, script_id: str, files: Sequence[dict[str, Any]], method: str, *, path_info: str,
             query: str, body: bytes, content_type: str, user: str) -> WebResult:

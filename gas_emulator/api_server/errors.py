@@ -54,6 +54,14 @@ MSG_INVALID_VALUE = "Invalid value at '{path}' ({kind}), {value}"
 MSG_PAYLOAD_TOO_LARGE = "Request payload size exceeds the limit: {limit} bytes."
 # ASSUMPTION: the manifest is not valid JSON (no source shows the API's text for it).
 MSG_BAD_MANIFEST = "Invalid manifest: the file appsscript is not valid JSON."
+# Standard Google API 403 text for a token without the scopes a method needs (any googleapis.com API).
+MSG_INSUFFICIENT_SCOPES = "Request had insufficient authentication scopes."
+# ASSUMPTION: the prefix Cloud Logging puts on a filter it cannot parse; the detail is the fake's own.
+MSG_BAD_FILTER = "Unparseable filter: {detail}"
+# ASSUMPTION: wording of entries.list's refusals (the discovery document states the rules, not texts).
+MSG_BAD_ORDER_BY = 'orderBy must be "timestamp asc" or "timestamp desc", not {value!r}'
+MSG_NO_RESOURCE_NAMES = "resourceNames must name at least one parent resource, e.g. projects/my-project"
+MSG_BAD_RESOURCE_NAME = "Invalid resource name {name!r}"
 # ASSUMPTION: unknown URL on googleapis.com gives an HTML 404; the fake answers the JSON 404 below.
 MSG_NO_SUCH_METHOD = "Method not found."
 
@@ -147,6 +155,14 @@ def api_disabled() -> ApiError:
 def unauthenticated() -> ApiError:
     return ApiError(401, MSG_UNAUTHENTICATED, "UNAUTHENTICATED",
                     headers={"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/"'})
+
+
+def insufficient_scopes() -> ApiError:
+    # Google's standard answer carries a google.rpc.ErrorInfo with reason ACCESS_TOKEN_SCOPE_INSUFFICIENT.
+    info = {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+            "domain": "googleapis.com", "metadata": {"service": "script.googleapis.com",
+                                                     "method": "google.apps.script.v1.ScriptService.Run"}}
+    return ApiError(403, MSG_INSUFFICIENT_SCOPES, "PERMISSION_DENIED", details=[info])
 
 
 def fault(code: int) -> ApiError:

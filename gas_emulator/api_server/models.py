@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from gas_emulator.api_server import errors
+from gas_emulator.api_server import errors, rules
 from gas_emulator.api_server import records as rec
 from gas_emulator.api_server.engine import CodeEngine
 from gas_emulator.api_server.executions import ExecutionsMixin
@@ -57,6 +57,8 @@ class ApiBackend(ExecutionsMixin):
 
     # -- projects --------------------------------------------------------------------------------
     def create_project(self, body: dict[str, Any]) -> dict[str, Any]:
+        rules.check_parent_id(body.get("parentId"), self.settings.known_parent_ids)
+
         def fn(docs: rec.Docs) -> dict[str, Any]:
             now, user = self._now(), self._user()
             script_id = rec.make_id("script", docs.next_number())
@@ -85,12 +87,19 @@ class ApiBackend(ExecutionsMixin):
         keys = ("scriptId", "title", "parentId", "createTime", "updateTime", "creator", "lastModifyUser")
         return {k: project[k] for k in keys if k in project}
 
+    # -- scripts.run: Google's refusals first (rules.py), then the run (executions.py) -------------
+    def run(self, script_or_deployment_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        self._tx(lambda docs: rules.check_run(self, docs, script_or_deployment_id, body))
+        return super().run(script_or_deployment_id, body)
+
     # -- content ---------------------------------------------------------------------------------
     def get_content(self, script_id: str, version_number: int | None = None) -> dict[str, Any]:
+        head_asked = version_number == 0 and self.settings.get_content_version_zero_is_head
+
         def fn(docs: rec.Docs) -> dict[str, Any]:
             project = self._project(docs, script_id)
             files = project["files"]
-            if version_number is not None:
+            if version_number is not None and not head_asked:
                 files = self._version(docs, script_id, version_number)["files"]
             return {"scriptId": script_id, "files": files}
 

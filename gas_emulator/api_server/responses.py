@@ -134,7 +134,7 @@ def _match_template(template: tuple[str, ...], segments: list[str]) -> dict[str,
 
 
 def parse_query(method_id: str, query: str) -> dict[str, str]:
-    allowed = {name for name, p in schema.methods()[method_id].get("parameters", {}).items()
+    allowed = {name for name, p in schema.method(method_id).get("parameters", {}).items()
                if p.get("location") == "query"}
     out: dict[str, str] = {}
     for name, value in parse_qsl(query, keep_blank_values=True):

@@ -1,4 +1,4 @@
-"""The discovery document of the Apps Script API v1, used two ways.
+"""The discovery documents of the Apps Script API v1 (and Cloud Logging v2), used two ways.
 
 1. Request bodies are checked against the discovery request schemas the way Google's JSON front
    end does: unknown names, wrong JSON types and bad enum values give Google's exact 400 texts, and
@@ -6,8 +6,8 @@
 2. ``validate_response(method_id, body)`` checks a response against the discovery response schema
    (converted to JSON Schema, unknown properties refused). Tests call it on everything they get.
 
-The document is the one shipped with google-api-python-client (spec 3.1), so the fake and the real
-client agree on every name.
+The documents are the ones shipped with google-api-python-client (spec 3.1), so the fake and the real
+client agree on every name. A method id's first word (``script.``, ``logging.``) names its document.
 """
 
 from __future__ import annotations
@@ -26,15 +26,25 @@ RFC3339_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$"
 SCALAR_KIND = {"string": "TYPE_STRING", "boolean": "TYPE_BOOL"}
 
 
-@cache
-def discovery() -> dict[str, Any]:
-    """The bundled ``script.v1.json`` (google-api-python-client's static discovery document)."""
-    ref = resources.files("googleapiclient").joinpath("discovery_cache/documents/script.v1.json")
-    return json.loads(ref.read_text(encoding="utf-8"))
+#: The discovery documents the fake serves: Apps Script v1, and Cloud Logging v2 for entries.list.
+DOCUMENTS = {"script": "script.v1", "logging": "logging.v2"}
 
 
 @cache
-def methods() -> dict[str, dict[str, Any]]:
+def discovery(api: str = "script") -> dict[str, Any]:
+    """The bundled ``script.v1.json`` / ``logging.v2.json`` (google-api-python-client's static
+    discovery documents)."""
+    name = f"discovery_cache/documents/{DOCUMENTS[api]}.json"
+    return json.loads(resources.files("googleapiclient").joinpath(name).read_text(encoding="utf-8"))
+
+
+def api_of(method_id: str) -> str:
+    """``logging.entries.list`` -> ``logging``: the document a method id belongs to."""
+    return method_id.partition(".")[0]
+
+
+@cache
+def methods(api: str = "script") -> dict[str, dict[str, Any]]:
     """Discovery method id (``script.projects.deployments.update``) -> its description."""
     found: dict[str, dict[str, Any]] = {}
 
@@ -44,8 +54,12 @@ def methods() -> dict[str, dict[str, Any]]:
         for child in node.get("resources", {}).values():
             walk(child)
 
-    walk(discovery())
+    walk(discovery(api))
     return found
+
+
+def method(method_id: str) -> dict[str, Any]:
+    return methods(api_of(method_id))[method_id]
 
 
 def snake(name: str) -> str:
@@ -56,40 +70,44 @@ def snake(name: str) -> str:
 # -- Requests --------------------------------------------------------------------------------------
 def parse_body(method_id: str, raw: bytes) -> dict[str, Any]:
     """The JSON body of a request, checked against the method's request schema and normalised."""
-    schema_name = methods()[method_id].get("request", {}).get("$ref")
+    schema_name = method(method_id).get("request", {}).get("$ref")
     if not raw.strip():
         return {}
     try:
         body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # RecursionError: JSON nested deeper than the parser's stack is bad input, not a 500.
         raise errors.invalid_argument(errors.MSG_BAD_JSON) from None
     if schema_name is None:
         return {}
-    return _check_message(body, schema_name, "")
+    try:
+        return _check_message(body, schema_name, "", api_of(method_id))
+    except RecursionError:
+        raise errors.invalid_argument(errors.MSG_BAD_JSON) from None
 
 
-def _check_message(value: Any, schema_name: str, path: str) -> dict[str, Any]:
+def _check_message(value: Any, schema_name: str, path: str, api: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise errors.invalid_value(path or schema_name, schema_name, value)
-    props = discovery()["schemas"][schema_name].get("properties", {})
+    props = discovery(api)["schemas"][schema_name].get("properties", {})
     out: dict[str, Any] = {}
     for key, item in value.items():
         if key not in props:
             raise errors.unknown_field(key, path)
         if item is None:  # proto3 JSON: null means "default"
             continue
-        out[key] = _check_value(item, props[key], _join(path, snake(key)))
+        out[key] = _check_value(item, props[key], _join(path, snake(key)), api)
     return out
 
 
-def _check_value(value: Any, prop: dict[str, Any], path: str) -> Any:
+def _check_value(value: Any, prop: dict[str, Any], path: str, api: str) -> Any:
     if "$ref" in prop:
-        return _check_message(value, prop["$ref"], path)
+        return _check_message(value, prop["$ref"], path, api)
     kind = prop.get("type")
     if kind == "array":
         if not isinstance(value, list):
             raise errors.invalid_value(path, "TYPE_LIST", value)
-        return [_check_value(v, prop["items"], f"{path}[{i}]") for i, v in enumerate(value)]
+        return [_check_value(v, prop["items"], f"{path}[{i}]", api) for i, v in enumerate(value)]
     if kind == "integer":
         return _check_int32(value, path)
     if "enum" in prop:
@@ -156,14 +174,14 @@ def _convert(node: Any) -> Any:
 
 
 @cache
-def json_schema_for(schema_name: str) -> dict[str, Any]:
-    defs = {name: _convert(s) for name, s in discovery()["schemas"].items()}
+def json_schema_for(schema_name: str, api: str = "script") -> dict[str, Any]:
+    defs = {name: _convert(s) for name, s in discovery(api)["schemas"].items()}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs,
             "$ref": f"#/$defs/{schema_name}"}
 
 
 def response_schema_name(method_id: str) -> str:
-    return methods()[method_id].get("response", {}).get("$ref", "Empty")
+    return method(method_id).get("response", {}).get("$ref", "Empty")
 
 
 def validate_response(method_id: str, body: Any) -> None:
@@ -171,14 +189,14 @@ def validate_response(method_id: str, body: Any) -> None:
 
     Needs the ``jsonschema`` package (a test dependency); the server itself never imports it.
     """
-    _validator(response_schema_name(method_id)).validate(body)
+    _validator(response_schema_name(method_id), api_of(method_id)).validate(body)
 
 
 @cache
-def _validator(schema_name: str) -> Any:
+def _validator(schema_name: str, api: str) -> Any:
     import jsonschema
 
-    return jsonschema.Draft202012Validator(json_schema_for(schema_name))
+    return jsonschema.Draft202012Validator(json_schema_for(schema_name, api))
 
 
 def validate_error(body: Any) -> None:

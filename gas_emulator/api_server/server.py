@@ -4,13 +4,14 @@ Use it from tests or tools::
 
     with FakeApiServer() as srv:               # MemoryStore, free port on 127.0.0.1
         service = srv.build_client()           # the real google-api-python-client, pointed here
-        srv.update_settings(require_auth=True) # or POST /__control/settings
+        srv.update_settings(require_auth=True) # or POST /__control/settings (with srv.control_token)
         srv.reset()                            # or POST /__control/reset
 
-Routes: ``/v1/...`` the API (spec 2.1), ``/macros/s/<deploymentId>/exec`` (and ``/dev`` for HEAD)
-the deployed web apps, ``/__control/{reset,settings,health}`` the test controls (never faulted,
-never authenticated). Authorization and injected faults are checked before anything else, so a
-401/403/429/500 answer never changes state.
+Routes: ``/v1/...`` the API (spec 2.1), ``POST /v2/entries:list`` the executions' logs (a fake Cloud
+Logging, see ``logbook``), ``/macros/s/<deploymentId>/exec`` (and ``/dev`` for HEAD)
+the deployed web apps, ``/__control/{reset,settings,health}`` the test controls (never faulted;
+guarded by a token, loopback Host names and no browser, see ``control``). Authorization and
+injected faults are checked before anything else, so a 401/403/429/500 answer never changes state.
 """
 
 from __future__ import annotations
@@ -18,17 +19,21 @@ from __future__ import annotations
 import json
 import random
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from gas_emulator.api_server import errors, responses
+from gas_emulator.api_server import control, errors, logbook, responses
+from gas_emulator.api_server.connections import DEFAULT_BACKLOG, LoadTolerantServer, ReadDeadlines
 from gas_emulator.api_server.engine import CodeEngine, V8Engine
 from gas_emulator.api_server.models import ApiBackend
 from gas_emulator.api_server.settings import ApiSettings
 
 JSON_TYPE = "application/json; charset=UTF-8"  # what googleapis.com answers (spec 3.2)
 DRAIN_MAX_BYTES = 256 * 1024 * 1024  # an oversized body up to this size is read and dropped
+# logging.v2 discovery: entries.list is POST v2/entries:list (rootUrl logging.googleapis.com).
+LOGGING_LIST_PATH, LOGGING_LIST_METHOD = "/v2/entries:list", "logging.entries.list"
 
 
 class FakeApiServer:
@@ -36,7 +41,12 @@ class FakeApiServer:
 
     def __init__(self, store: Any = None, *, host: str = "127.0.0.1", port: int = 0,
                  settings: ApiSettings | None = None, clock: Any = None,
-                 engine: CodeEngine | None = None) -> None:
+                 engine: CodeEngine | None = None, control_token: str | None = None,
+                 state_file: Path | None = None, allow_state_reset: bool = False,
+                 backlog: int = DEFAULT_BACKLOG) -> None:
+        """``control_token``: the /__control token (a fresh random one if None); ``state_file``: the
+        file ``store`` keeps its data in, which /__control/reset then refuses to clear unless
+        ``allow_state_reset``; ``backlog``: the listen queue (see ``connections``)."""
         if store is None:
             from gas_emulator.store.memory import MemoryStore
 
@@ -48,20 +58,26 @@ class FakeApiServer:
         self.store = store
         self.clock = clock
         self.host, self.port = host, port
-        self.backend = ApiBackend(store, clock, engine or V8Engine(store, clock),
-                                  settings=settings or ApiSettings(), base_url=lambda: self.base_url)
-        self._httpd: ThreadingHTTPServer | None = None
+        self.logbook = logbook.LogBook(store, clock, lambda: self.backend.settings)
+        engine = logbook.LoggedEngine(engine or V8Engine(store, clock), self.logbook)
+        self.backend = ApiBackend(store, clock, engine, settings=settings or ApiSettings(),
+                                  base_url=lambda: self.base_url)
+        self.backlog = backlog
+        self.deadlines = ReadDeadlines()
+        self._httpd: LoadTolerantServer | None = None
         self._thread: threading.Thread | None = None
         self._fault_lock = threading.Lock()
         self._dice = random.Random(self.settings.fault_seed)
+        self.control = control.ControlPlane(self, control_token or control.new_token(),
+                                            state_file=state_file, allow_state_reset=allow_state_reset)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> FakeApiServer:
         if self._httpd is not None:
             return self
-        httpd = ThreadingHTTPServer((self.host, self.port), _Handler)
-        httpd.daemon_threads = True
+        httpd = LoadTolerantServer((self.host, self.port), _Handler, backlog=self.backlog)
         httpd.app = self  # type: ignore[attr-defined]
+        self.deadlines.start()
         self._httpd = httpd
         self.port = httpd.server_address[1]
         self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02},
@@ -76,6 +92,7 @@ class FakeApiServer:
         self._httpd.server_close()
         if self._thread is not None:
             self._thread.join()
+        self.deadlines.stop()
         self._httpd = self._thread = None
 
     def serve_forever(self) -> None:
@@ -91,6 +108,11 @@ class FakeApiServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    @property
+    def control_token(self) -> str:
+        """The token /__control/* requires in the ``X-Gas-Emu-Control-Token`` header."""
+        return self.control.token
 
     @property
     def base_url(self) -> str:
@@ -115,21 +137,22 @@ class FakeApiServer:
             self.backend.settings = new
         return new
 
-    def build_client(self, credentials: Any = None) -> Any:
-        """The real ``build('script', 'v1', static_discovery=True)`` pointed at this server."""
+    def build_client(self, credentials: Any = None, api: str = "script", version: str = "v1") -> Any:
+        """The real ``build('script', 'v1', static_discovery=True)`` pointed at this server
+        (``api="logging", version="v2"`` for the fake Cloud Logging ``entries.list``)."""
         from google.auth.credentials import AnonymousCredentials
         from googleapiclient.discovery import build
 
-        return build("script", "v1", credentials=credentials or AnonymousCredentials(),
+        return build(api, version, credentials=credentials or AnonymousCredentials(),
                      static_discovery=True, cache_discovery=False,
                      client_options={"api_endpoint": self.base_url + "/"})
 
     # -- checks before any API call ---------------------------------------------------------------
-    def check_call(self, authorization: str | None) -> None:
+    def check_call(self, authorization: str | None, api: str = "script") -> None:
         settings = self.settings
         if settings.require_auth and not _is_bearer(authorization):
             raise errors.unauthenticated()
-        if settings.api_disabled:
+        if settings.api_disabled and api == "script":  # the user's Apps Script API toggle only
             raise errors.api_disabled()
         with self._fault_lock:
             settings = self.settings
@@ -138,6 +161,14 @@ class FakeApiServer:
                 raise errors.fault(settings.fault_codes[0])
             if settings.fault_rate and self._dice.random() < settings.fault_rate:
                 raise errors.fault(self._dice.choice(settings.fault_codes))
+
+    def take_dropped_response(self, method_id: str) -> bool:
+        """True (once) when this call's answer is to be lost (setting ``drop_next_response``)."""
+        with self._fault_lock:
+            if not method_id or self.settings.drop_next_response != method_id:
+                return False
+            self.backend.settings = self.settings.updated({"drop_next_response": ""})
+            return True
 
 
 def _is_bearer(authorization: str | None) -> bool:
@@ -153,6 +184,18 @@ class _Handler(BaseHTTPRequestHandler):
     @property
     def app(self) -> FakeApiServer:
         return self.server.app  # type: ignore[attr-defined]
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.app.settings.socket_timeout_s)
+
+    def handle_one_request(self) -> None:
+        """Each request must arrive within ``request_read_timeout_s`` (disarmed once its body is in)."""
+        self.app.deadlines.arm(self.connection, self.app.settings.request_read_timeout_s)
+        try:
+            super().handle_one_request()
+        finally:
+            self.app.deadlines.disarm(self.connection)
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._handle()
@@ -175,21 +218,34 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         try:
             body = self._read_body()  # always first: an unread body would poison the kept-alive socket
+            self.app.deadlines.disarm(self.connection)  # the request is in: running it has no deadline
             parts = urlsplit(self.path)
             if parts.path.startswith("/__control/"):
-                self._send_json(*_control(self.app, self.command, parts.path, body))
+                self._send_json(*self.app.control.handle(self.command, parts.path, self.headers, body))
             elif parts.path.startswith("/macros/s/"):
                 self._serve_web(parts.path, parts.query, body)
+            elif parts.path == LOGGING_LIST_PATH:
+                self._list_log_entries(parts.query, body)
             else:
                 self.app.check_call(self.headers.get("Authorization"))
-                status, answer, _ = responses.dispatch(self.app.backend, self.command, parts.path,
-                                                       parts.query, body)
+                status, answer, method_id = responses.dispatch(self.app.backend, self.command, parts.path,
+                                                               parts.query, body)
+                if self.app.take_dropped_response(method_id):
+                    self.close_connection = True  # done, but the answer is lost (drop_next_response)
+                    return
                 self._send_json(status, answer)
         except errors.ApiError as exc:
             self._send_json(exc.code, exc.to_json(), exc.headers)
         except Exception:  # a bug must still answer Google's 500, not drop the connection
             self.close_connection = True
             self._send_json(500, errors.fault(500).to_json())
+
+    def _list_log_entries(self, query: str, body: bytes) -> None:
+        if self.command != "POST":
+            raise errors.ApiError(404, errors.MSG_NO_SUCH_METHOD)
+        self.app.check_call(self.headers.get("Authorization"), api="logging")
+        responses.parse_query(LOGGING_LIST_METHOD, query)
+        self._send_json(200, self.app.logbook.list_entries(logbook.parse_request(body)))
 
     def _read_body(self) -> bytes:
         limit = self.app.settings.max_body_bytes
@@ -261,23 +317,3 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(payload)
-
-
-def _control(app: FakeApiServer, method: str, path: str, body: bytes) -> tuple[int, Any]:
-    """``POST /__control/reset``, ``GET|POST /__control/settings``, ``GET /__control/health``."""
-    if path == "/__control/reset" and method == "POST":
-        app.reset()
-        return 200, {}
-    if path == "/__control/health" and method == "GET":
-        return 200, {"ok": True, "baseUrl": app.base_url}
-    if path == "/__control/settings" and method in ("GET", "POST"):
-        if method == "POST":
-            try:
-                changes = json.loads(body or b"{}")
-                if not isinstance(changes, dict):
-                    raise ValueError("settings must be a JSON object")
-                app.update_settings(**changes)
-            except ValueError as exc:
-                raise errors.invalid_argument(str(exc)) from None
-        return 200, app.settings.to_json()
-    raise errors.ApiError(404, errors.MSG_NO_SUCH_METHOD)

@@ -1,14 +1,17 @@
-"""Helpers for tests that drive the fake API (ours and gasctl's): a schema-checking client.
+"""Helpers for tests that drive the fake API (ours and gasctl's): a schema-checking client and the
+control plane.
 
     with FakeApiServer() as srv:
         api = checked_client(srv)        # every answer validated against the discovery schemas
         api.projects().create(body={"title": "t"}).execute()
+        control(srv, "POST", "settings", {"fail_next": 1})   # with srv.control_token
 
 Imports ``jsonschema`` (a test dependency) only when a response is checked.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 from typing import Any
 
@@ -18,6 +21,7 @@ from googleapiclient.http import HttpRequest
 
 from gas_emulator.api_server import records as rec
 from gas_emulator.api_server import schema
+from gas_emulator.api_server.control import TOKEN_HEADER
 
 MANIFEST = '{"timeZone": "America/New_York", "runtimeVersion": "V8"}'
 #: A manifest that makes a deployment both a web app and API executable.
@@ -55,6 +59,34 @@ def checked_client(server: Any, credentials: Any = None) -> Any:
     return build("script", "v1", credentials=credentials or AnonymousCredentials(), static_discovery=True,
                  cache_discovery=False, requestBuilder=CheckedRequest,
                  client_options={"api_endpoint": server.base_url + "/"})
+
+
+def checked_logging_client(server: Any, credentials: Any = None) -> Any:
+    """``build('logging', 'v2', static_discovery=True)`` on the fake's ``entries.list``, answers checked."""
+    from google.auth.credentials import AnonymousCredentials
+
+    return build("logging", "v2", credentials=credentials or AnonymousCredentials(), static_discovery=True,
+                 cache_discovery=False, requestBuilder=CheckedRequest,
+                 client_options={"api_endpoint": server.base_url + "/"})
+
+
+def control(server: Any, method: str, name: str, body: Any = None, *, token: str | None = None,
+            headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    """Call ``/__control/<name>`` as a local tool does: the server's token, JSON, loopback Host.
+    ``token`` and ``headers`` override what is sent (to play an attacker)."""
+    sent = {TOKEN_HEADER: server.control_token if token is None else token}
+    if method == "POST":
+        body = {} if body is None else body
+        sent["Content-Type"] = "application/json"
+    sent.update(headers or {})
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=30)
+    try:
+        payload = json.dumps(body).encode() if body is not None else b""
+        conn.request(method, f"/__control/{name}", body=payload, headers=sent)
+        response = conn.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        conn.close()
 
 
 def error_json(err: HttpError) -> dict[str, Any]:

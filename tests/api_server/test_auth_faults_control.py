@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
-import json
-
 import httplib2
 import pytest
 from google.oauth2.credentials import Credentials
@@ -12,24 +9,13 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from gas_emulator.api_server import errors
-from gas_emulator.api_server.testing import CheckedRequest, checked_client, error_json, snapshot
+from gas_emulator.api_server.testing import CheckedRequest, checked_client, control, error_json, snapshot
 
 
 def unauthenticated_client(server):
     """No credentials at all: no Authorization header and no refresh attempt on 401."""
     return build("script", "v1", http=httplib2.Http(), static_discovery=True, cache_discovery=False,
                  requestBuilder=CheckedRequest, client_options={"api_endpoint": server.base_url + "/"})
-
-
-def control(server, method, name, body=None):
-    conn = http.client.HTTPConnection(server.host, server.port, timeout=10)
-    try:
-        payload = json.dumps(body).encode() if body is not None else b""
-        conn.request(method, f"/__control/{name}", body=payload)
-        response = conn.getresponse()
-        return response.status, json.loads(response.read())
-    finally:
-        conn.close()
 
 
 # -- authorization ---------------------------------------------------------------------------------

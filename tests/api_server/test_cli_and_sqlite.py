@@ -101,3 +101,20 @@ def test_the_whole_lifecycle_runs_on_a_sqlite_store(tmp_path):
 @pytest.mark.parametrize("port", ["-1", "70000"])
 def test_serve_api_refuses_a_bad_port(port):
     assert CliRunner().invoke(serve_api, ["--port", port]).exit_code == 2
+
+
+def test_serve_api_takes_its_control_token_from_a_file_and_keeps_the_state_file(tmp_path):
+    from gas_emulator.api_server.testing import control
+
+    token_file = tmp_path / "token"
+    token_file.write_text("s3cret-token\n")
+    proc, url = start("--state", str(tmp_path / "api.sqlite"), "--control-token-file", str(token_file))
+    try:
+        server = _Url(url)
+        server.control_token = "s3cret-token"
+        assert control(server, "GET", "health")[0] == 200
+        assert control(server, "GET", "health", token="other")[0] == 401
+        status, body = control(server, "POST", "reset")
+        assert (status, body["error"]["status"]) == (400, "FAILED_PRECONDITION")
+    finally:
+        assert stop(proc) == 0

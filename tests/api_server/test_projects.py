@@ -20,9 +20,12 @@ def test_create_returns_a_project_with_rfc3339_times_and_the_creator(api, clock)
     assert len(project["scriptId"]) == 57 and project["scriptId"].startswith("1")
 
 
+SHEET_ID = "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms"  # the Sheets API guides' sample spreadsheet
+
+
 def test_create_bound_project_keeps_parent_id(api):
-    project = api.projects().create(body={"title": "t", "parentId": "sheet123"}).execute()
-    assert api.projects().get(scriptId=project["scriptId"]).execute()["parentId"] == "sheet123"
+    project = api.projects().create(body={"title": "t", "parentId": SHEET_ID}).execute()
+    assert api.projects().get(scriptId=project["scriptId"]).execute()["parentId"] == SHEET_ID
 
 
 def test_get_returns_what_create_returned(api):

@@ -55,7 +55,7 @@ class Gasctl:
         self.outputs: list[str] = []
 
     def __call__(self, *args: str, obj: dict | None = None, expect: int | None = 0) -> Any:
-        overrides = {"sleep": self.sleeps.append, **(obj or {})}
+        overrides = {"sleep": self.sleeps.append, "rand": lambda: 0.5, **(obj or {})}
         base = ["--api-endpoint", self.server.base_url, "--credentials", str(self.token_file)]
         result = CliRunner().invoke(main, [*base, *args], obj=overrides, catch_exceptions=False)
         self.outputs += [result.stdout, result.stderr]

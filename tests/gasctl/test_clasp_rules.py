@@ -96,7 +96,7 @@ def test_malformed_config_names_file_and_position(tmp_path):
     path = write_project(tmp_path, '{"scriptId": "a",\n  "rootDir" "src"}', {})
     with pytest.raises(ClaspFileError) as err:
         load_clasp_config(path)
-    assert str(err.value) == f"{path}: invalid JSON: Expecting ':' delimiter at line 2 column 13"
+    assert str(err.value) == f'{path}: invalid JSON: Unexpected """ at line 2 column 13'
 
 
 def test_config_that_is_not_an_object(tmp_path):

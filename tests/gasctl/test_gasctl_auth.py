@@ -199,3 +199,79 @@ def test_token_never_appears_in_any_output(gasctl, project, api):
     gasctl("--verbose", "--json", "versions", expect=1)
     assert all(FAKE_TOKEN not in text for text in gasctl.outputs)
     assert any("HTTP GET" in text for text in gasctl.outputs)  # verbose logging did run
+
+
+class PasteFlow(FakeFlow):
+    """A flow for login --no-localhost: no local server; the code comes back pasted."""
+
+    redirect_uri = None
+    fetched = []
+
+    def run_local_server(self, port, open_browser):
+        raise AssertionError("--no-localhost must not start a local server")
+
+    def authorization_url(self, prompt):
+        return f"https://accounts.example/auth?redirect_uri={self.redirect_uri}", "state"
+
+    def fetch_token(self, code):
+        PasteFlow.fetched.append(code)
+
+    @property
+    def credentials(self):
+        return FakeFlowCredentials()
+
+
+def test_login_no_localhost_takes_the_pasted_redirect_url(home):
+    PasteFlow.fetched = []
+    result = CliRunner().invoke(main, ["login", "--no-localhost"], obj={"flow_factory": PasteFlow},
+                                input="http://localhost:8888/?state=state&code=4/0Abc-code&scope=x\n")
+    assert result.exit_code == 0, result.stderr
+    assert "https://accounts.example/auth?redirect_uri=http://localhost:8888" in result.stderr
+    assert PasteFlow.fetched == ["4/0Abc-code"]
+    saved = json.loads((home / ".clasprc.json").read_text())["tokens"]["default"]
+    assert saved["refresh_token"] == "1//from-login"
+
+
+def test_login_with_project_and_extra_scopes(home, tmp_path, monkeypatch):
+    seen = []
+
+    class ScopeFlow(FakeFlow):
+        def __init__(self, config, scopes):
+            super().__init__(config, scopes)
+            seen.append(scopes)
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".clasp.json").write_text(json.dumps({"scriptId": "s"}))
+    manifest = {"oauthScopes": ["https://www.googleapis.com/auth/spreadsheets"]}
+    (tmp_path / "appsscript.json").write_text(json.dumps(manifest))
+    extra = "https://www.googleapis.com/auth/drive, openid"
+    args = ["login", "--use-project-scopes", "--extra-scopes", extra]
+    result = CliRunner().invoke(main, args, obj={"flow_factory": ScopeFlow})
+    assert result.exit_code == 0, result.stderr
+    assert seen == [["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive",
+                     "openid"]]
+    assert result.stderr.startswith("Authorizing with the following scopes:\nhttps://www.googleapis.com/auth/"
+                                    "spreadsheets\n")
+
+
+def test_include_clasp_scopes_needs_project_scopes(home):
+    result = CliRunner().invoke(main, ["login", "--include-clasp-scopes"], obj={"flow_factory": FakeFlow})
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "Error: --include-clasp-scopes can only be used with --use-project-scopes.\n")
+
+
+def test_extra_scopes_must_not_be_empty(home):
+    result = CliRunner().invoke(main, ["login", "--extra-scopes", "a,,b"], obj={"flow_factory": FakeFlow})
+    assert result.exit_code == 2
+    assert "must be a comma-separated list of non-empty scopes." in result.stderr
+
+
+def test_login_no_localhost_refuses_a_url_from_another_login(home):
+    result = CliRunner().invoke(main, ["login", "--no-localhost"], obj={"flow_factory": PasteFlow},
+                                input="http://localhost:8888/?state=someone-else&code=4/0Abc\n")
+    assert result.exit_code == 1
+    assert result.stderr.endswith("Error: login: the pasted URL is not from this login (its state differs); "
+                                  "run `gasctl login --no-localhost` again and paste the URL the browser "
+                                  "shows. Nothing was saved.\n")
+    assert not (home / ".clasprc.json").exists()

@@ -45,7 +45,7 @@ def test_json_error_document_on_failure(gasctl, home):
 def test_retries_429_and_500_with_backoff(gasctl, project, api):
     gasctl.server.update_settings(fail_next=2, fault_codes=[429, 500])
     gasctl("push")
-    assert gasctl.sleeps == [0.5, 1.0]
+    assert gasctl.sleeps == [1.0, 2.0]  # the library's backoff: rand() * 2**n, rand fixed at 0.5
     assert [f["name"] for f in remote_files(api, script_id_of(project))] == ["appsscript", "Code"]
 
 
@@ -54,7 +54,7 @@ def test_retries_give_up_with_one_line(gasctl, project):
     result = gasctl("push", expect=1)
     assert result.stderr.startswith(f"Error: reading script {script_id_of(project)}: 503 ")
     assert result.stderr.count("\n") == 1
-    assert gasctl.sleeps == [0.5, 1.0, 2.0, 4.0]
+    assert gasctl.sleeps == [1.0, 2.0, 4.0, 8.0]
 
 
 def test_api_not_enabled_message(gasctl, project):
@@ -233,3 +233,61 @@ def test_gate_replay_names_root_dir_and_bad_config_is_named(gasctl, project, mon
     result = gasctl("push", "--gate", expect=1)
     assert result.stderr == ("Error: pyproject.toml: [tool.gasctl.gate]: unknown keys sedes (known: args, "
                              "checks)\n")
+
+
+def test_json_after_the_command(gasctl, project):
+    data = json.loads(gasctl("status", "--json").stdout)
+    assert [f["name"] for f in data["filesToPush"]] == ["appsscript", "Code"]
+
+
+def test_unknown_command_with_json_prints_an_error_document(gasctl, home):
+    result = gasctl("--json", "frob", expect=2)
+    assert json.loads(result.stdout) == {"ok": False, "error": {"exit_code": 2,
+                                                                "message": "No such command 'frob'."}}
+
+
+def test_bad_option_with_json_after_it_prints_an_error_document(gasctl, project):
+    result = gasctl("status", "--bogus", "--json", expect=2)
+    assert json.loads(result.stdout)["error"]["message"] == "No such option '--bogus'."
+
+
+def test_plain_http_endpoint_off_this_machine_is_refused(gasctl, project):
+    result = gasctl("--api-endpoint", "http://api.example.com", "versions", expect=2)
+    assert result.stderr.endswith(
+        "Error: Invalid value for '--api-endpoint': http://api.example.com: plain http is allowed only to "
+        "this machine (localhost, 127.0.0.1, ::1); the access token would travel in clear. Use https://.\n")
+
+
+def test_create_where_a_manifest_exists_creates_nothing(gasctl, home, server):
+    from gas_emulator.api_server import records as rec
+
+    write_files(Path.cwd(), {"appsscript.json": "{}"})
+    result = gasctl("create", "--title", "t", expect=1)
+    assert result.stderr == (
+        f"Error: {Path.cwd() / 'appsscript.json'} already exists: `gasctl create` writes the new script's "
+        "manifest there. Nothing was created. Use another --root DIR for the new script (then copy your "
+        "files in and `gasctl push`), or move the file away.\n")
+    assert server.store.doc_keys(rec.NS_PROJECTS) == []
+
+
+def test_create_bound_to_a_container(gasctl, home, api):
+    url = "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOp_-q/edit#gid=0"
+    gasctl("create", "--title", "bound", "--parentId", url)
+    config = json.loads(Path(".clasp.json").read_text())
+    assert config["parentId"] == "1AbCdEfGhIjKlMnOp_-q"
+    assert api.projects().get(scriptId=config["scriptId"]).execute()["parentId"] == "1AbCdEfGhIjKlMnOp_-q"
+
+
+def test_create_refuses_a_bad_parent_id(gasctl, home, server):
+    from gas_emulator.api_server import records as rec
+
+    result = gasctl("create", "--title", "t", "--parentId", "not an id", expect=2)
+    assert result.stderr.endswith(
+        "Error: Invalid value for '--parentId' / '--parent-id': 'not an id' is not a Drive file id (10 or "
+        "more of A-Z a-z 0-9 _ -) or a Google Docs/Sheets/Slides/Forms URL\n")
+    assert server.store.doc_keys(rec.NS_PROJECTS) == []
+
+
+def test_bad_global_option_with_json_prints_an_error_document(gasctl, project):
+    result = gasctl("--json", "--api-endpoint", "http://api.example.com", "versions", expect=2)
+    assert json.loads(result.stdout)["error"]["exit_code"] == 2

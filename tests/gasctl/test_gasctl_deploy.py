@@ -181,3 +181,44 @@ def test_restore_makes_head_equal_a_version(gasctl, project, api):
     assert (project / "src" / "Code.js").read_text() == CODE_V2  # local files untouched
     gasctl("pull")  # local files unchanged since the last sync: pull brings version 1 down
     assert "v1" in (project / "src" / "Code.js").read_text()
+
+
+def test_undeploy_all_removes_the_dead_deployment_id(gasctl, project):
+    gasctl("push")
+    deployed(gasctl)
+    result = gasctl("undeploy", "--all")
+    assert result.stderr.startswith("Removed deploymentId ")
+    assert "deploymentId" not in json.loads((project / ".clasp.json").read_text())
+
+
+def test_deploy_after_undeploy_all_creates_and_records_a_new_deployment(gasctl, project):
+    gasctl("push")
+    first = deployed(gasctl)
+    gasctl("undeploy", "--all")
+    second = deployed(gasctl)
+    assert second["deploymentId"] != first["deploymentId"]
+    assert json.loads((project / ".clasp.json").read_text())["deploymentId"] == second["deploymentId"]
+
+
+def test_deploy_with_a_configured_id_deleted_elsewhere_says_what_to_do(gasctl, project, api):
+    gasctl("push")
+    dead = deployed(gasctl)["deploymentId"]
+    api.projects().deployments().delete(scriptId=script_id_of(project), deploymentId=dead).execute()
+    result = gasctl("deploy", "--no-gate", expect=1)
+    assert result.stderr == (f"Error: Deployment {dead} (deploymentId in .clasp.json) not found in script "
+                             f"{script_id_of(project)}. Run `gasctl deploy --new` to create one and record "
+                             "it.\n")
+
+
+def test_deploy_new_replaces_a_configured_id_deleted_elsewhere(gasctl, project, api):
+    gasctl("push")
+    dead = deployed(gasctl)["deploymentId"]
+    api.projects().deployments().delete(scriptId=script_id_of(project), deploymentId=dead).execute()
+    fresh = deployed(gasctl, "--new")["deploymentId"]
+    assert json.loads((project / ".clasp.json").read_text())["deploymentId"] == fresh
+
+
+def test_undeploy_one_is_one_call(gasctl, project):
+    gasctl("push")
+    target = deployed(gasctl, "--new")["deploymentId"]
+    assert calls(gasctl("--verbose", "undeploy", target)) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 
 from gasctl_helpers import (
@@ -238,13 +239,33 @@ def test_manifest_only_change_is_pushed(gasctl, project, api):
 def test_push_watch_pushes_after_a_change(gasctl, project, api):
     gasctl("push")
     code = project / "src" / "Code.js"
+    stop = threading.Event()
+    batches = []
 
-    def sleep(_seconds: float) -> None:
-        code.write_text("// changed while watching\n")
-        os.utime(code, ns=(1, 1))
+    def tick(changes):  # called by the watcher: first on a quiet period (it is running), then per change
+        batches.append({Path(path).name for _, path in changes})
+        if len(batches) == 1:
+            code.write_text("// changed while watching\n")
+        elif changes:
+            stop.set()
 
-    gasctl("push", "--watch", obj={"sleep": sleep, "watch_rounds": 1})
+    result = gasctl("push", "--watch", obj={"watch_stop": stop, "watch_tick": tick})
+    assert "Code.js" in set().union(*batches)
+    assert result.stdout.endswith("Pushed 2 files.\n")
     assert remote_files(api, script_id_of(project))[1]["source"] == "// changed while watching\n"
+
+
+def test_watch_filter_applies_the_ignore_rules(project):
+    from gasctl.cmd_files import pushable_filter
+
+    from gas_emulator.clasp import load_clasp_config
+
+    (project / ".claspignore").write_text("**/**\n!appsscript.json\n!*.js\nlegacy/**\n")
+    keep = pushable_filter(load_clasp_config(project))
+    src = project / "src"
+    assert [keep(None, str(src / rel)) for rel in ("Code.js", "notes.txt", "legacy/Old.js", "page.html")] == [
+        True, False, False, False]
+    assert keep(None, str(project / "outside.js")) is False
 
 
 def test_push_watch_with_json_is_usage_error(gasctl, project):

@@ -92,3 +92,30 @@ def test_run_json_error_document(gasctl, project):
     doc = json.loads(gasctl("--json", "run", "boom", "--dev", expect=1).stdout)
     assert doc["error"]["scriptError"]["errorType"] == "TypeError"
     assert Path(".clasp.json").is_file()
+
+
+def test_run_without_execution_api_says_so(gasctl, project):
+    manifest = {"timeZone": "America/New_York", "runtimeVersion": "V8",
+                "webapp": {"access": "ANYONE_ANONYMOUS", "executeAs": "USER_DEPLOYING"}}
+    write_files(project / "src", {"appsscript.json": json.dumps(manifest),
+                                  "Api.js": "function add(a, b) { return a + b; }\n"})
+    gasctl("push")
+    gasctl("deploy", "--no-gate")
+    result = gasctl("run", "add", expect=1)
+    assert result.stderr == (
+        f"Error: Script {script_id_of(project)} cannot be run through the Apps Script API: none of its "
+        "deployments is API executable (no \"executionApi\" section in the manifest). Add "
+        "\"executionApi\": {\"access\": \"MYSELF\"} to appsscript.json, then `gasctl push` and "
+        "`gasctl deploy`.\n")
+
+
+def test_run_dev_without_execution_api_says_so(gasctl, project):
+    manifest = {"timeZone": "America/New_York", "runtimeVersion": "V8"}
+    write_files(project / "src", {"appsscript.json": json.dumps(manifest),
+                                  "Api.js": "function add(a, b) { return a + b; }\n"})
+    gasctl("push")
+    result = gasctl("run", "add", "--dev", expect=1)
+    assert result.stderr == (
+        f"Error: Script {script_id_of(project)} cannot be run through the Apps Script API: none of its "
+        "deployments is API executable and its HEAD manifest has no \"executionApi\" section. Add "
+        "\"executionApi\": {\"access\": \"MYSELF\"} to appsscript.json, then `gasctl push`.\n")

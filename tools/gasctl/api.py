@@ -1,24 +1,30 @@
-"""The Apps Script API client: lazy build, HTTP call counting, retries with backoff, one-line errors.
+"""The Apps Script API client: lazy build, HTTP call counting, safe retries, one-line errors.
 
 Every API call gasctl makes goes through ``ScriptApi``. The client is the real google-api-python-client
 with its bundled static discovery document (spec §3.1), built on first use so ``gasctl --help`` never
-imports it. ``api_endpoint`` points it at the fake API (spec §3.2). Retries: 429 and 5xx (and 403 rate
-limits, as the library's own ``num_retries`` does, spec §3.2) with exponential backoff through an
-injectable ``sleep`` (tests never sleep). Errors become ``ApiError`` with one line naming what failed.
+imports it. ``api_endpoint`` points it at the fake API (spec §3.2).
+
+Retries: an idempotent call (GET, PUT, DELETE) is retried by the library itself
+(``execute(num_retries=...)``: 429, 5xx, 403 rate limits and dropped connections, with its randomised
+exponential backoff through our injectable ``sleep``). A create (POST) is never re-sent blindly
+(``gasctl.transport`` stops httplib2's own re-send): a 429 means it was not done, so it is sent again;
+a 5xx or a lost answer means "maybe done", so ``create_once`` first looks for the resource (list and
+match) and only re-sends when it is absent; where there is nothing to look at (``projects.create``,
+``scripts.run``) it is not sent again. Errors become ``ApiError`` with one line naming what failed.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from gasctl.errors import ApiError
 
-RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
-MAX_ATTEMPTS = 5
-BACKOFF_BASE_S = 0.5
+MAX_RETRIES = 4  # five attempts in all, as gasctl always made
+BACKOFF_BASE_S = 0.5  # creates: 0.5, 1, 2, 4 s (the library's own backoff is rand() * 2**n s)
 PAGE_SIZE = 50  # spec §2.3: always send pageSize (one report saw HEAD-only lists without it)
 API_DISABLED_MARK = "has not enabled the Apps Script API"  # spec §2.4 message text
 ENABLE_URL = "https://script.google.com/home/usersettings"
@@ -54,81 +60,174 @@ def describe_http_error(status: int, content: bytes, what: str) -> ApiError:
     return ApiError(" ".join(text.split()), status=status, reason=reason)
 
 
-def _make_http(on_request: Callable[[str, str, int], None]):
-    import httplib2
+class MaybeDone(ApiError):
+    """A create's answer was lost, or was a 5xx: the server may have done it."""
 
-    class CountingHttp(httplib2.Http):
-        """httplib2 that reports each request (method, URL without credentials, status)."""
 
-        def request(self, uri, method="GET", *args, **kwargs):  # type: ignore[override]
-            response, content = super().request(uri, method, *args, **kwargs)
-            on_request(method, uri.split("?", 1)[0], int(response.status))
-            return response, content
+class NotDone(ApiError):
+    """A create was certainly not done (429, a 403 rate limit, no connection): it may be sent again."""
 
-    return CountingHttp(timeout=60)  # googleapiclient.http.DEFAULT_HTTP_TIMEOUT_SEC (spec §3.2)
+
+UNSAFE_METHODS = frozenset({"POST", "PATCH"})  # RFC 9110 §9.2.2: not idempotent
+
+
+def _rate_limited(status: int, content: bytes) -> bool:
+    if status == 429:
+        return True
+    legacy = _error_body(content).get("errors") or [{}]
+    return status == 403 and isinstance(legacy[0], dict) and legacy[0].get("reason") in RATE_LIMIT_REASONS
+
+
+class _RetryLog(logging.Handler):
+    """Sends the library's "Sleeping N seconds before retry" warnings to gasctl's --verbose log."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.target: Callable[[str], None] = lambda text: None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.target(record.getMessage())
+
+
+_RETRY_LOG = _RetryLog()
 
 
 class ScriptApi:
-    """Thin, counted, retried wrapper over ``build('script', 'v1')``. Method names follow the API."""
+    """Thin, counted, safely retried wrapper over ``build('script', 'v1')``. Method names follow the API."""
 
     def __init__(self, credentials: Any, *, endpoint: str | None = None, sleep: Callable[[float], None],
-                 log: Callable[[str], None] = lambda text: None) -> None:
+                 log: Callable[[str], None] = lambda text: None,
+                 rand: Callable[[], float] | None = None,
+                 http_for_tests: Callable[[str], Any] | None = None) -> None:
         self.credentials = credentials
         self.endpoint = endpoint
         self.sleep = sleep
+        self.rand = rand
+        self.http_for_tests = http_for_tests
         self.log = log
         self.calls: list[tuple[str, str, int]] = []
-        self._service: Any = None
+        self._services: dict[tuple[str, str], Any] = {}
+        self._transports: list[Any] = []
 
     # -- plumbing ------------------------------------------------------------------------------
     def _record(self, method: str, url: str, status: int) -> None:
         self.calls.append((method, url, status))
-        self.log(f"HTTP {method} {url} -> {status}")
+        self.log(f"HTTP {method} {url} -> {status or 'no answer'}")
 
-    @property
-    def service(self) -> Any:
-        if self._service is None:
+    def client(self, name: str = "script", version: str = "v1") -> Any:
+        """``build(name, version)`` from the library's bundled discovery document, over our transport."""
+        key = (name, version)
+        _RETRY_LOG.target = self.log
+        if key not in self._services:
             import google_auth_httplib2
             from googleapiclient.discovery import build
 
-            http = google_auth_httplib2.AuthorizedHttp(self.credentials, http=_make_http(self._record))
-            options = {"api_endpoint": self.endpoint.rstrip("/") + "/"} if self.endpoint else None
-            self._service = build("script", "v1", http=http, static_discovery=True, cache_discovery=False,
-                                  client_options=options)
-        return self._service
+            from gasctl.transport import CountingHttp
 
-    def _retryable(self, status: int, content: bytes) -> bool:
-        if status in RETRYABLE_STATUS:
-            return True
-        legacy = _error_body(content).get("errors") or [{}]
-        return status == 403 and isinstance(legacy[0], dict) and legacy[0].get("reason") in RATE_LIMIT_REASONS
+            library_log = logging.getLogger("googleapiclient.http")
+            library_log.propagate = False  # never on stderr unasked (Python's last-resort handler)
+            if _RETRY_LOG not in library_log.handlers:
+                library_log.addHandler(_RETRY_LOG)
+            transport = CountingHttp(self._record)
+            self._transports.append(transport)
+            http = google_auth_httplib2.AuthorizedHttp(self.credentials, http=transport)
+            options = {"api_endpoint": self._base_url(name, version)} if self.endpoint else None
+            if self.http_for_tests is not None:  # googleapiclient.http.HttpMockSequence (no fake serves it)
+                http = self.http_for_tests(name)
+            self._services[key] = build(name, version, http=http, static_discovery=True,
+                                        cache_discovery=False, client_options=options)
+        return self._services[key]
 
-    def execute(self, what: str, request: Any) -> Any:
-        """Run one request with retries; raise ``ApiError`` with a one-line message on failure."""
+    def _base_url(self, name: str, version: str) -> str:
+        """``--api-endpoint`` stands for Google's host: each API keeps its own path under it (``v1/...``
+        for script and logging, ``drive/v3/`` for Drive), as in its bundled discovery document."""
+        from googleapiclient.discovery_cache import get_static_doc
+
+        service_path = json.loads(get_static_doc(name, version) or "{}").get("servicePath", "")
+        return self.endpoint.rstrip("/") + "/" + service_path
+
+    @property
+    def service(self) -> Any:
+        return self.client()
+
+    def _unreachable(self, what: str, err: BaseException) -> ApiError:
+        where = self.endpoint or "https://script.googleapis.com"
+        return ApiError(f"{what}: cannot reach {where} ({type(err).__name__}: {err})", status=0)
+
+    def _send(self, what: str, request: Any, retries: int) -> Any:
+        """``request.execute(num_retries=retries)``; every failure becomes an ``ApiError`` (or MaybeDone)."""
         from google.auth.exceptions import GoogleAuthError
         from googleapiclient.errors import HttpError
         from httplib2 import HttpLib2Error
 
-        for attempt in range(MAX_ATTEMPTS):
-            last = attempt == MAX_ATTEMPTS - 1
+        from gasctl.transport import ResponseLost
+
+        request._sleep = self.sleep  # the library's own test hooks: our sleeper, and a seedable rand
+        if self.rand is not None:
+            request._rand = self.rand
+        try:
+            return request.execute(num_retries=retries)
+        except HttpError as err:
+            status = int(err.resp.status)
+            described = describe_http_error(status, err.content, what)
+            kind = ApiError
+            if retries == 0 and request.method in UNSAFE_METHODS and _rate_limited(status, err.content):
+                kind = NotDone
+            elif retries == 0 and request.method in UNSAFE_METHODS and status >= 500:
+                kind = MaybeDone
+            raise kind(described.message, status=status, reason=described.reason) from None
+        except ResponseLost as err:
+            raise MaybeDone(f"{what}: the answer was lost ({err})", status=0) from None
+        except GoogleAuthError as err:  # the transport refreshes on 401; a failed refresh lands here
+            raise ApiError(f"{what}: not authenticated: the credentials were rejected and could not be "
+                           f"refreshed ({type(err).__name__}). Run `gasctl login`, or pass "
+                           "--credentials FILE.", status=401) from None
+        except (OSError, HttpLib2Error) as err:  # not connected: nothing was sent
+            unreachable = self._unreachable(what, err)
+            if retries == 0 and request.method in UNSAFE_METHODS:
+                raise NotDone(unreachable.message, status=0) from None
+            raise unreachable from None
+
+    def execute(self, what: str, request: Any) -> Any:
+        """Run one idempotent request, retried by the library; ``ApiError`` with one line on failure.
+
+        A POST or PATCH sent here is one whose repetition is harmless (``entries.list``, Drive trash,
+        Service Usage enable), so it may be re-sent like a GET.
+        """
+        for transport in self._transports:
+            transport.may_resend = True
+        try:
+            return self._send(what, request, MAX_RETRIES)
+        finally:
+            for transport in self._transports:
+                transport.may_resend = False
+
+    def create_once(self, what: str, make_request: Callable[[], Any],
+                    find: Callable[[], dict | None] | None, unsure: str) -> Any:
+        """Send a create; re-send only when it certainly was not done, or when ``find`` shows it absent.
+
+        ``find`` looks for the resource the lost request would have made (None: nothing to look at,
+        so a lost answer is never followed by a re-send; ``unsure`` then tells the user what to check).
+        """
+        for attempt in range(MAX_RETRIES + 1):
+            last = attempt == MAX_RETRIES
             try:
-                return request.execute(num_retries=0)
-            except HttpError as err:
-                status = int(err.resp.status)
-                if last or not self._retryable(status, err.content):
-                    raise describe_http_error(status, err.content, what) from None
-            except GoogleAuthError as err:  # the transport refreshes on 401; a failed refresh lands here
-                raise ApiError(f"{what}: not authenticated: the credentials were rejected and could not be "
-                               f"refreshed ({type(err).__name__}). Run `gasctl login`, or pass "
-                               "--credentials FILE.",
-                               status=401) from None
-            except (OSError, HttpLib2Error) as err:
+                return self._send(what, make_request(), 0)
+            except MaybeDone as err:
+                if find is None:
+                    raise ApiError(f"{err.message}; {unsure}. It was not sent again.", status=err.status,
+                                   reason=err.reason) from None
+                found = find()
+                if found is not None:
+                    self.log(f"{what}: the answer was lost but the server had done it; not sent again")
+                    return found
                 if last:
-                    where = self.endpoint or "https://script.googleapis.com"
-                    raise ApiError(f"{what}: cannot reach {where} ({type(err).__name__}: "
-                                   f"{err})", status=0) from None
+                    raise
+            except NotDone:
+                if last:
+                    raise
             delay = BACKOFF_BASE_S * 2**attempt
-            self.log(f"retrying {what} in {delay:g}s (attempt {attempt + 2} of {MAX_ATTEMPTS})")
+            self.log(f"retrying {what} in {delay:g}s (attempt {attempt + 2} of {MAX_RETRIES + 1})")
             self.sleep(delay)
         raise AssertionError("unreachable")
 
@@ -141,8 +240,11 @@ class ScriptApi:
 
     # -- projects ------------------------------------------------------------------------------
     def create_project(self, title: str, parent_id: str | None = None) -> dict:
+        # The Apps Script API cannot list projects, so a lost answer is never followed by a re-send.
         body = {"title": title, **({"parentId": parent_id} if parent_id else {})}
-        return self.execute("creating the project", self.service.projects().create(body=body))
+        return self.create_once("creating the project", lambda: self.service.projects().create(body=body),
+                                None, f'a project titled "{title}" may have been created: look in '
+                                      "https://script.google.com/home before creating it again")
 
     def get_content(self, script_id: str, version: int | None = None) -> dict:
         kwargs = {"versionNumber": version} if version is not None else {}
@@ -162,10 +264,18 @@ class ScriptApi:
         request = self.service.projects().versions().get(scriptId=script_id, versionNumber=number)
         return self.execute(f"reading version {number} of {script_id}", request)
 
-    def create_version(self, script_id: str, description: str | None) -> dict:
+    def create_version(self, script_id: str, description: str | None, known: set[int]) -> dict:
+        """Create a version; ``known``: the version numbers listed just before (to find a lost create)."""
         body = {"description": description} if description else {}
-        request = self.service.projects().versions().create(scriptId=script_id, body=body)
-        return self.execute(f"creating a version of {script_id}", request)
+
+        def find() -> dict | None:
+            made = [v for v in self.list_versions(script_id) if v["versionNumber"] not in known
+                    and (v.get("description") or "") == (description or "")]
+            return min(made, key=lambda v: v["versionNumber"]) if made else None
+
+        return self.create_once(f"creating a version of {script_id}",
+                                lambda: self.service.projects().versions().create(scriptId=script_id,
+                                                                                  body=body), find, "")
 
     # -- deployments ---------------------------------------------------------------------------
     def list_deployments(self, script_id: str) -> list[dict]:
@@ -177,11 +287,22 @@ class ScriptApi:
         request = self.service.projects().deployments().get(scriptId=script_id, deploymentId=deployment_id)
         return self.execute(f"reading deployment {deployment_id}", request)
 
-    def create_deployment(self, script_id: str, version: int, description: str) -> dict:
+    def create_deployment(self, script_id: str, version: int, description: str, known: set[str]) -> dict:
+        """Create a deployment; ``known``: the deployment ids listed just before (to find a lost create)."""
         # clasp create-deployment body (spec §1.7)
         body = {"versionNumber": version, "manifestFileName": "appsscript", "description": description}
-        request = self.service.projects().deployments().create(scriptId=script_id, body=body)
-        return self.execute(f"creating a deployment of {script_id}", request)
+
+        def find() -> dict | None:
+            for dep in self.list_deployments(script_id):
+                config = dep.get("deploymentConfig", {})
+                if (dep["deploymentId"] not in known and config.get("versionNumber") == version
+                        and (config.get("description") or "") == description):
+                    return dep
+            return None
+
+        return self.create_once(f"creating a deployment of {script_id}",
+                                lambda: self.service.projects().deployments().create(scriptId=script_id,
+                                                                                     body=body), find, "")
 
     def update_deployment(self, script_id: str, deployment_id: str, version: int, description: str) -> dict:
         # clasp update-deployment body (spec §1.7)
@@ -198,5 +319,6 @@ class ScriptApi:
     # -- execution -----------------------------------------------------------------------------
     def run(self, script_id: str, function: str, parameters: list, dev_mode: bool) -> dict:
         body = {"function": function, "parameters": parameters, "devMode": dev_mode}
-        request = self.service.scripts().run(scriptId=script_id, body=body)
-        return self.execute(f"running {function}", request)
+        return self.create_once(f"running {function}",
+                                lambda: self.service.scripts().run(scriptId=script_id, body=body), None,
+                                f"{function} may have run (or be running)")

@@ -32,6 +32,10 @@ _G = "https://www.googleapis.com/auth/"
 # Narrowed API scopes suffice for content/versions/deployments (spec §3.3).
 API_SCOPES = [_G + "script.projects", _G + "script.deployments", _G + "script.webapp.deploy"]
 LOGIN_SCOPES = [*API_SCOPES, _G + "userinfo.email", "openid"]
+# login --no-localhost: the browser is sent here with ?code=...; nothing listens, the user copies the URL.
+# Any loopback port is allowed for installed apps (developers.google.com/identity/protocols/oauth2/native-app,
+# "Loopback IP address"); 8888 is clasp's choice for the same flow.
+NO_LOCALHOST_REDIRECT = "http://localhost:8888"
 DEFAULT_USER = "default"
 _LEGACY_KEYS = ("token", "oauth2ClientSettings", "isLocalCreds", "access_token", "refresh_token",
                 "scope", "token_type", "exprity_date", "expiry_date", "id_token")
@@ -225,13 +229,42 @@ def default_flow_factory(client_config: dict, scopes: list[str]):
     return InstalledAppFlow.from_client_config(client_config, scopes=scopes)
 
 
+def _pasted_code(text: str, state: str) -> str:
+    """The authorization code from the pasted redirect URL, whose ``state`` must be this login's (a
+    pasted URL from someone else's login is refused: RFC 6749 §10.12)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    query = {key: values[0] for key, values in parse_qs(urlsplit(text.strip()).query).items()}
+    if "error" in query:
+        raise GasctlError(f"login: authorization failed ({query['error']}); nothing was saved")
+    if query.get("state") != state:
+        raise GasctlError("login: the pasted URL is not from this login (its state differs); run "
+                          "`gasctl login --no-localhost` again and paste the URL the browser shows. Nothing "
+                          "was saved.")
+    if not query.get("code"):
+        raise GasctlError("login: the pasted URL holds no authorization code; nothing was saved")
+    return query["code"]
+
+
 def login(client_secret_file: str | None, user: str, rc_path: Path,
-          flow_factory: Callable[[dict, list[str]], Any] | None = None) -> CredentialSource:
-    """Installed-app flow on localhost; saves a clasp v3 entry ``tokens[user]`` (0600)."""
+          flow_factory: Callable[[dict, list[str]], Any] | None = None, *,
+          scopes: list[str] | None = None, paste: Callable[[str], str] | None = None) -> CredentialSource:
+    """Installed-app flow; saves a clasp v3 entry ``tokens[user]`` (0600).
+
+    With ``paste`` (``login --no-localhost``) no local server runs: the consent URL is shown and the
+    user pastes back the URL the browser was sent to (it fails to load on a headless machine), as
+    clasp's serverless flow does (src/auth/serverless_auth_code_flow.ts).
+    """
     config = _client_config(client_secret_file)
-    flow = (flow_factory or default_flow_factory)(config, LOGIN_SCOPES)
-    with contextlib.redirect_stdout(sys.stderr):  # the library prints the consent URL; keep stdout clean
-        credentials = flow.run_local_server(port=0, open_browser=True)
+    flow = (flow_factory or default_flow_factory)(config, scopes or LOGIN_SCOPES)
+    if paste is None:
+        with contextlib.redirect_stdout(sys.stderr):  # the library prints the consent URL; stdout clean
+            credentials = flow.run_local_server(port=0, open_browser=True)
+    else:
+        flow.redirect_uri = NO_LOCALHOST_REDIRECT
+        url, state = flow.authorization_url(prompt="consent")
+        flow.fetch_token(code=_pasted_code(paste(url), state))
+        credentials = flow.credentials
     client = config.get("installed") or config.get("web") or {}
     entry = {"client_id": client.get("client_id"), "type": "authorized_user",
              "refresh_token": credentials.refresh_token, "access_token": credentials.token,

@@ -8,25 +8,71 @@ from gasctl.context import App, pass_app
 from gasctl.errors import GasctlError
 
 
+def _scope_list(value: str | None) -> list[str]:
+    if value is None:
+        return []
+    scopes = [scope.strip() for scope in value.split(",")]
+    if not all(scopes):  # clasp's text (parseExtraScopes)
+        raise click.BadParameter("must be a comma-separated list of non-empty scopes.")
+    return scopes
+
+
+def _merged(*groups: list[str]) -> list[str]:
+    return list(dict.fromkeys(scope for group in groups for scope in group))
+
+
+def _login_scopes(app: App, project: bool, with_gasctl: bool, extra: list[str]) -> list[str]:
+    """clasp buildScopes: gasctl's, or the manifest's oauthScopes (plus gasctl's on request), plus extra."""
+    from gasctl.auth import LOGIN_SCOPES
+
+    scopes = list(LOGIN_SCOPES)
+    if project:
+        from gasctl.cmd_cloud import read_manifest
+
+        manifest_scopes = read_manifest(app).get("oauthScopes")
+        scopes = list(manifest_scopes) if isinstance(manifest_scopes, list) and manifest_scopes else scopes
+        scopes = _merged(LOGIN_SCOPES, scopes) if with_gasctl else scopes
+    return _merged(scopes, extra)
+
+
+def _paste_prompt(url: str) -> str:
+    click.echo(f"Authorize gasctl by visiting this URL:\n{url}\n", err=True)
+    return click.prompt("After authorizing, copy the URL from your browser and paste it here", err=True)
+
+
 @click.command()
 @click.option("--creds", "client_secret", metavar="CLIENT_SECRET_JSON", type=click.Path(dir_okay=False),
               help="Your own OAuth Desktop client file (default: clasp's built-in public client).")
 @click.option("--user", "login_user", metavar="NAME", help="Store under this name (default: the global "
                                                            "--user).")
+@click.option("--localhost/--no-localhost", default=True,
+              help="--no-localhost: no local server (headless); paste back the URL the browser shows.")
+@click.option("--use-project-scopes", is_flag=True, help="Ask for the manifest's oauthScopes (for `run`).")
+@click.option("--include-clasp-scopes", is_flag=True, help="With --use-project-scopes: gasctl's scopes too.")
+@click.option("--extra-scopes", metavar="SCOPES", callback=lambda ctx, param, value: _scope_list(value),
+              help="More OAuth scopes, comma-separated.")
 @pass_app
-def login(app: App, client_secret: str | None, login_user: str | None) -> None:
-    """Log in with the installed-app flow on localhost; saves tokens in clasp's .clasprc.json (0600).
+def login(app: App, client_secret: str | None, login_user: str | None, localhost: bool,
+          use_project_scopes: bool, include_clasp_scopes: bool, extra_scopes: list[str]) -> None:
+    """Log in with the installed-app flow; saves tokens in clasp's .clasprc.json (0600).
 
     \b
     Example:
-      gasctl login --creds client_secret.json --user ci
+      gasctl login --creds client_secret.json --user ci --no-localhost
     """
     from gasctl.auth import clasprc_path
     from gasctl.auth import login as do_login
 
+    if include_clasp_scopes and not use_project_scopes:
+        # clasp's text (src/commands/login.ts)
+        raise click.UsageError("--include-clasp-scopes can only be used with --use-project-scopes.")
+    scopes = _login_scopes(app, use_project_scopes, include_clasp_scopes, extra_scopes)
+    if use_project_scopes or extra_scopes:
+        app.out.info("Authorizing with the following scopes:\n" + "\n".join(scopes))
     user = login_user or app.user
     rc = clasprc_path(app.env)
-    source = do_login(client_secret, user, rc, app.overrides.get("flow_factory"))
+    paste = None if localhost else _paste_prompt
+    source = do_login(client_secret, user, rc, app.overrides.get("flow_factory"), scopes=scopes, paste=paste)
     who = source.email or "unknown account"
     app.out.result({"email": source.email, "user": user, "path": str(rc)},
                    [f'Logged in as {who} (user "{user}"); credentials saved to {rc}'])

@@ -15,7 +15,7 @@ from gasctl.context import App, pass_app
 from gasctl.errors import ApiError, GasctlError, RefusedError
 from gasctl.gate import maybe_run_gate
 from gasctl.history import base_description, previous_version, with_previous
-from gasctl.project import save_deployment_id
+from gasctl.project import clear_deployment_id, save_deployment_id
 
 # spec §2.5: at most 20 versioned deployments at a time (HEAD not counted)
 MAX_VERSIONED_DEPLOYMENTS = 20
@@ -34,6 +34,10 @@ def _get_versioned(app: App, script_id: str, deployment_id: str) -> dict:
     try:
         dep = app.api().get_deployment(script_id, deployment_id)
     except ApiError as err:
+        if err.status == 404 and deployment_id == app.config().raw.get("deploymentId"):
+            raise GasctlError(f"Deployment {deployment_id} (deploymentId in {app.config().config_path.name}) "
+                              f"not found in script {script_id}. Run `gasctl deploy --new` to create one "
+                              "and record it.") from None
         if err.status == 404:
             raise GasctlError(f"Deployment {deployment_id} not found in script {script_id}.") from None
         raise
@@ -42,9 +46,10 @@ def _get_versioned(app: App, script_id: str, deployment_id: str) -> dict:
     return dep
 
 
-def _check_deployment_cap(app: App, script_id: str) -> None:
-    versioned = [d for d in app.api().list_deployments(script_id)
-                 if d.get("deploymentConfig", {}).get("versionNumber") is not None]
+def _check_deployment_cap(app: App, script_id: str) -> set[str]:
+    """The existing deployment ids (a lost create is found among the others); RefusedError at the cap."""
+    listed = app.api().list_deployments(script_id)
+    versioned = [d for d in listed if d.get("deploymentConfig", {}).get("versionNumber") is not None]
     if len(versioned) >= MAX_VERSIONED_DEPLOYMENTS:
         raise RefusedError(
             f"Scripts may only have up to {MAX_VERSIONED_DEPLOYMENTS} versioned deployments at a time, and "
@@ -52,27 +57,43 @@ def _check_deployment_cap(app: App, script_id: str) -> None:
             f"{script_id} has {len(versioned)}. Update one in place with --deployment-id ID, or remove one "
             "with "
             "`gasctl undeploy ID`. Nothing was created.")
+    return {d["deploymentId"] for d in listed}
+
+
+def _create_and_record(app: App, number: int, description: str, known: set[str]) -> dict:
+    """Create a deployment; record its id in .clasp.json when none is configured or the configured one
+    is gone (deleted outside gasctl: ``deploy --new`` then replaces it)."""
+    config = app.config()
+    dep = app.api().create_deployment(config.script_id, number, description, known)
+    configured = config.raw.get("deploymentId")
+    dead = configured if configured and configured not in known else None
+    if (not configured or dead) and save_deployment_id(config.config_path, dep["deploymentId"], replace=dead):
+        app.out.info(f"Saved deploymentId {dep['deploymentId']} in {config.config_path.name}.")
+    return dep
 
 
 @click.command()
+@click.argument("script_id", required=False, metavar="[SCRIPT_ID]")
 @pass_app
-def deployments(app: App) -> None:
+def deployments(app: App, script_id: str | None) -> None:
     """List deployments ("- ID @VERSION|@HEAD - description", as clasp prints them).
 
     \b
     Example:
       gasctl deployments --json
     """
-    data = [_summary(d) for d in app.api().list_deployments(app.config().script_id)]
+    data = [_summary(d) for d in app.api().list_deployments(script_id or app.config().script_id)]
     lines = [f"- {d['deploymentId']} @{d['versionNumber'] or 'HEAD'} - {d['description']}".rstrip(" -")
              for d in data]
     app.out.result(data, [f"{len(data)} deployment(s)", *lines])
 
 
 @click.command()
-@click.option("--version", "number", type=int, metavar="N", help="Deploy version N (default: a new version).")
+@click.option("--version", "-V", "--versionNumber", "number", type=int, metavar="N",
+              help="Deploy version N (default: a new version).")
 @click.option("--description", "-d", default="", help="Description of the new version and the deployment.")
-@click.option("--deployment-id", metavar="ID", help="Update this deployment in place (default: configured).")
+@click.option("--deployment-id", "-i", "--deploymentId", "deployment_id", metavar="ID",
+              help="Update this deployment in place (default: configured).")
 @click.option("--new", "new", is_flag=True, help="Create another deployment even if one is configured.")
 @click.option("--gate/--no-gate", default=True, help="Run the configured simulation gate first (default on).")
 @pass_app
@@ -90,10 +111,9 @@ def deploy(app: App, number: int | None, description: str, deployment_id: str | 
         raise click.UsageError("--new and --deployment-id exclude each other")
     deployment_id = deployment_id or (None if new else config.raw.get("deploymentId"))
     current = _get_versioned(app, script_id, deployment_id) if deployment_id else None
-    if current is None:
-        _check_deployment_cap(app, script_id)
+    known_deployments = _check_deployment_cap(app, script_id) if current is None else set()
     if number is None:
-        check_version_cap(app, script_id)
+        known_versions = check_version_cap(app, script_id)
     else:
         require_version(app, script_id, number)
     def files_to_deploy() -> list[dict]:  # what the new version will hold: HEAD, or version N
@@ -101,11 +121,9 @@ def deploy(app: App, number: int | None, description: str, deployment_id: str | 
 
     gate_result = maybe_run_gate(config, files_to_deploy, app.out, gate)
     if number is None:
-        number = app.api().create_version(script_id, description or None)["versionNumber"]
+        number = app.api().create_version(script_id, description or None, known_versions)["versionNumber"]
     if current is None:
-        dep = app.api().create_deployment(script_id, number, description)
-        if not config.raw.get("deploymentId") and save_deployment_id(config.config_path, dep["deploymentId"]):
-            app.out.info(f"Saved deploymentId {dep['deploymentId']} in {config.config_path.name}.")
+        dep = _create_and_record(app, number, description, known_deployments)
     else:
         served = current["deploymentConfig"]["versionNumber"]
         old_text = current["deploymentConfig"].get("description")
@@ -120,9 +138,34 @@ def deploy(app: App, number: int | None, description: str, deployment_id: str | 
     app.out.result(data, lines)
 
 
+def _delete(app: App, script_id: str, deployment_id: str) -> None:
+    """One deletesDeployment call; the API itself refuses HEAD (400, spec §2.4), so no read first."""
+    try:
+        app.api().delete_deployment(script_id, deployment_id)
+    except ApiError as err:
+        if err.status == 400 and READ_ONLY in err.message:
+            raise RefusedError(f"{deployment_id} is the HEAD deployment: {READ_ONLY}") from None
+        if err.status == 404:
+            raise GasctlError(f"Deployment {deployment_id} not found in script {script_id}.") from None
+        raise
+
+
+def _forget_deleted(app: App, deleted: list[str]) -> None:
+    """Drop a deleted ``deploymentId`` from .clasp.json, so deploy/rollback/open do not use a dead id."""
+    config = app.config()
+    configured = config.raw.get("deploymentId")
+    if configured not in deleted:
+        return
+    if clear_deployment_id(config.config_path, configured):
+        app.out.info(f"Removed deploymentId {configured} from {config.config_path.name}.")
+    else:
+        app.out.info(f"Remove \"deploymentId\": \"{configured}\" from {config.config_path.name} by hand "
+                     "(it is not plain JSON, so gasctl leaves it as written); that deployment is gone.")
+
+
 @click.command()
 @click.argument("deployment_id", required=False, metavar="ID")
-@click.option("--all", "all_", is_flag=True, help="Delete every versioned deployment (never HEAD).")
+@click.option("--all", "-a", "all_", is_flag=True, help="Delete every versioned deployment (never HEAD).")
 @pass_app
 def undeploy(app: App, deployment_id: str | None, all_: bool) -> None:
     """Delete a deployment, or --all versioned ones; the HEAD deployment is never touched.
@@ -138,9 +181,10 @@ def undeploy(app: App, deployment_id: str | None, all_: bool) -> None:
         targets = [d["deploymentId"] for d in app.api().list_deployments(script_id)
                    if d.get("deploymentConfig", {}).get("versionNumber") is not None]
     else:
-        targets = [_get_versioned(app, script_id, deployment_id)["deploymentId"]]
+        targets = [deployment_id]
     for target in targets:
-        app.api().delete_deployment(script_id, target)
+        _delete(app, script_id, target)
+    _forget_deleted(app, targets)
     app.out.result({"deletedDeploymentIds": targets},
                    [f"Deleted deployment {t}." for t in targets] or ["No versioned deployments to delete."])
 

@@ -8,18 +8,21 @@ rootDir and never overwrites local edits made since the last sync unless ``--for
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+from collections.abc import Callable
+from typing import Any
 
 import click
 
 from gasctl.context import App, pass_app
 from gasctl.errors import RefusedError
 from gasctl.gate import maybe_run_gate
-from gasctl.plan import plan_push, unified_diff
+from gasctl.plan import api_file, plan_push, unified_diff
 from gasctl.project import check_manifest
+from gasctl.sync import RECORD_DIR, RECORD_FILE
 from gasctl.workspace import collect, local_sources, write_remote_files
 
-WATCH_INTERVAL_S = 1.0
+WATCH_TICK_MS = 50  # tests only: how often an empty batch reports that the watcher is running
 
 
 @click.command()
@@ -73,9 +76,12 @@ def diff(app: App, version: int | None) -> None:
 
 
 @click.command()
-@click.option("--version", "version", type=int, metavar="N", help="Pull version N instead of HEAD.")
-@click.option("--delete-unused", is_flag=True, help="Delete local pushable files absent remotely.")
-@click.option("--force", is_flag=True, help="Overwrite or delete local files changed since the last sync.")
+@click.option("--version", "--versionNumber", "version", type=int, metavar="N",
+              help="Pull version N instead of HEAD.")
+@click.option("--delete-unused", "-d", "--deleteUnusedFiles", "delete_unused", is_flag=True,
+              help="Delete local pushable files absent remotely.")
+@click.option("--force", "-f", is_flag=True,
+              help="Overwrite or delete local files changed since the last sync.")
 @pass_app
 def pull(app: App, version: int | None, delete_unused: bool, force: bool) -> None:
     """Write remote HEAD (or version N) into rootDir; each file atomically, never outside rootDir.
@@ -103,11 +109,15 @@ def _push_once(app: App, *, dry_run: bool, force: bool, gate: bool) -> dict:
     check_manifest(local, config.root_dir)
     remote = app.api().get_content(config.script_id).get("files", [])
     record = app.sync_record()
+    sources = {f.rel: f.source for f in local}
+    repaired = record.repair(remote, [api_file(f) for f in local], sources)
+    if repaired:
+        app.out.info(f"Repaired {RECORD_DIR}/{RECORD_FILE}: {repaired}.")
     plan = plan_push(local, remote, record)
     data = {"scriptId": config.script_id, "pushed": False, "dryRun": dry_run, **plan.to_json()}
     if not plan.needs_update:
         if not record.exists and not dry_run:
-            record.save("push", plan.files, {f.rel: f.source for f in local})
+            record.save("push", plan.files, sources)
         app.out.line("Script is already up to date.")  # clasp's text (spec §1.5 step 2)
         return data
     app.out.line(f"Push to script {config.script_id} replaces the whole project:")
@@ -119,9 +129,10 @@ def _push_once(app: App, *, dry_run: bool, force: bool, gate: bool) -> dict:
     if dry_run:
         app.out.line("Dry run: nothing was sent.")
         return data
+    record.save_pending(plan.files, sources)  # so a lost answer is recognised next time
     with app.out.progress(f"pushing {len(plan.files)} files"):
         app.api().update_content(config.script_id, plan.files)
-    record.save("push", plan.files, {f.rel: f.source for f in local})
+    record.save("push", plan.files, sources)
     app.out.line(f"Pushed {len(plan.files)} files.")
     data["pushed"] = True
     return data
@@ -140,35 +151,51 @@ def _remote_edit_message(new: list[str], edited: list[str], have_record: bool) -
             "`gasctl pull`, or pass --force. Nothing was sent.")
 
 
-def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    return {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*") if p.is_file()}
+def pushable_filter(config: Any) -> Callable[[Any, str], bool]:
+    """watchfiles filter: only changes to files push would send (the .claspignore rules and types)."""
+    from gas_emulator.clasp import IGNORE_FILE_NAME, file_type_for, is_ignored, read_ignore_patterns
+
+    patterns = read_ignore_patterns(config.ignore_file or config.project_root / IGNORE_FILE_NAME)
+    root = config.root_dir
+
+    def keep(_change: Any, path: str) -> bool:
+        rel = os.path.relpath(path, root).replace(os.sep, "/")
+        if rel.startswith("../") or (config.skip_subdirectories and "/" in rel):
+            return False
+        return not is_ignored(rel, patterns) and file_type_for(config, rel) is not None
+
+    return keep
 
 
 def _watch(app: App, **kwargs: bool) -> None:
-    """Poll rootDir and push after each change until interrupted (or ``watch_rounds`` polls in tests)."""
-    rounds = app.overrides.get("watch_rounds")
-    root = app.config().root_dir
-    before = _snapshot(root)
-    app.out.info(f"Watching {root} for changes (Ctrl-C to stop).")
-    try:
-        while rounds is None or rounds > 0:
-            rounds = None if rounds is None else rounds - 1
-            app.sleep(WATCH_INTERVAL_S)
-            after = _snapshot(root)
-            if after != before:
-                before = after
-                try:
-                    _push_once(app, **kwargs)
-                except click.ClickException as err:
-                    app.out.info(f"Error: {err.format_message()}")
-    except KeyboardInterrupt:
-        app.out.info("Stopped watching.")
+    """Push after each change to a pushable file until Ctrl-C. Tests pass ``watch_stop`` (an Event) and
+    ``watch_tick`` (called with every batch, an empty one each ``WATCH_TICK_MS`` of quiet)."""
+    from watchfiles import watch
+
+    config = app.config()
+    tick = app.overrides.get("watch_tick")
+    app.out.info(f"Watching {config.root_dir} for changes (Ctrl-C to stop).")
+    batches = watch(config.root_dir, watch_filter=pushable_filter(config), raise_interrupt=False,
+                    stop_event=app.overrides.get("watch_stop"), yield_on_timeout=tick is not None,
+                    rust_timeout=WATCH_TICK_MS if tick is not None else 5000)
+    for changes in batches:
+        if tick is not None:
+            tick(changes)
+        if not changes:
+            continue
+        try:
+            _push_once(app, **kwargs)
+        except click.ClickException as err:
+            app.out.info(f"Error: {err.format_message()}")
+    app.out.info("Stopped watching.")
 
 
 @click.command()
 @click.option("--dry-run", is_flag=True, help="Show what would change; send nothing.")
-@click.option("--force", is_flag=True, help="Also delete/overwrite remote files edited since the last sync.")
-@click.option("--watch", is_flag=True, help="Keep watching rootDir and push after each change.")
+@click.option("--force", "-f", is_flag=True,
+              help="Also delete/overwrite remote files edited since the last sync.")
+@click.option("--watch", "-w", is_flag=True, help="Keep watching rootDir; push after each change to a file "
+                                                 "push would send (.claspignore applies).")
 @click.option("--gate/--no-gate", default=False, help="Run the configured simulation gate first.")
 @pass_app
 def push(app: App, dry_run: bool, force: bool, watch: bool, gate: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import click
@@ -15,6 +16,10 @@ from gasctl.workspace import local_sources, write_remote_files
 
 EDITOR_URL = "https://script.google.com/d/{script_id}/edit"
 ROOT_HELP = "Folder for the source files (rootDir), inside the project folder."
+# ASSUMPTION (Drive documents no id format): ids are url-safe base64 text, as in every Drive URL; the
+# fake API checks the same shape. A container's URL holds its id after /d/.
+DRIVE_ID = re.compile(r"[A-Za-z0-9_-]{10,}")
+DOCUMENT_URL = re.compile(r"https://(?:docs|drive)\.google\.com/(?:[a-z]+/)*d/([A-Za-z0-9_-]+)")
 
 
 def _target(app: App, root: str | None):
@@ -34,6 +39,27 @@ def _target(app: App, root: str | None):
     return path, ClaspConfig(project_root=project_root, script_id="", root_dir=root_dir), rel
 
 
+def _parent_id(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A Drive file id, or the id inside a docs.google.com / drive.google.com URL."""
+    if value is None:
+        return None
+    found = DOCUMENT_URL.match(value.strip())
+    parent = found.group(1) if found else value.strip()
+    if not DRIVE_ID.fullmatch(parent):
+        raise click.BadParameter(f"{value!r} is not a Drive file id (10 or more of A-Z a-z 0-9 _ -) or a "
+                                 "Google Docs/Sheets/Slides/Forms URL")
+    return parent
+
+
+def _refuse_existing_manifest(config) -> None:
+    """create writes the new project's manifest into rootDir: refuse before creating anything remotely."""
+    manifest = config.root_dir / "appsscript.json"
+    if os.path.lexists(manifest):
+        raise GasctlError(f"{manifest} already exists: `gasctl create` writes the new script's manifest "
+                          "there. Nothing was created. Use another --root DIR for the new script (then copy "
+                          "your files in and `gasctl push`), or move the file away.")
+
+
 def _materialise(path: Path, config, rel: str, files: list[dict], operation: str,
                  remote: list[dict] | None = None) -> list[str]:
     """Write ``files`` into rootDir, then `.clasp.json`, then the last-sync record (remote = ``remote``)."""
@@ -41,7 +67,7 @@ def _materialise(path: Path, config, rel: str, files: list[dict], operation: str
 
     record = SyncRecord(config.project_root, config.script_id)
     plan = write_remote_files(config, files, record, force=False, what=operation)
-    write_clasp_json(path, config.script_id, rel)
+    write_clasp_json(path, config.script_id, rel, config.parent_id)
     record.save(operation, files if remote is None else remote, local_sources(config))
     return [p.relative_to(config.project_root).as_posix() for p, _ in plan.writes]
 
@@ -65,9 +91,11 @@ def _typed_manifest(files: list[dict], script_type: str) -> list[dict]:
 @click.option("--type", "script_type", type=click.Choice(["standalone", "webapp", "api"]),
               default="standalone", show_default=True,
               help="webapp/api also add the manifest's webapp/executionApi section locally.")
-@click.option("--root", metavar="DIR", help=ROOT_HELP)
+@click.option("--root", "--rootDir", "root", metavar="DIR", help=ROOT_HELP)
+@click.option("--parentId", "--parent-id", "parent_id", metavar="ID_OR_URL", callback=_parent_id,
+              help="Bind the script to this Doc/Sheet/Slides/Form (its Drive id or URL).")
 @pass_app
-def create(app: App, title: str, script_type: str, root: str | None) -> None:
+def create(app: App, title: str, script_type: str, root: str | None, parent_id: str | None) -> None:
     """Create a standalone script and write its manifest and a clasp-compatible .clasp.json here.
 
     \b
@@ -75,8 +103,9 @@ def create(app: App, title: str, script_type: str, root: str | None) -> None:
       gasctl create --title "IdService" --type webapp --root gas_src
     """
     path, config, rel = _target(app, root)
-    project = app.api().create_project(title)
-    config.script_id = project["scriptId"]
+    _refuse_existing_manifest(config)
+    project = app.api().create_project(title, parent_id)
+    config.script_id, config.parent_id = project["scriptId"], parent_id
     remote = app.api().get_content(config.script_id).get("files", [])
     written = _materialise(path, config, rel, _typed_manifest(remote, script_type), "create", remote)
     app.out.result({"scriptId": config.script_id, "title": title, "files": written, "projectFile": str(path)},
@@ -86,10 +115,12 @@ def create(app: App, title: str, script_type: str, root: str | None) -> None:
 
 @click.command()
 @click.argument("script", metavar="SCRIPT_ID_OR_URL")
-@click.option("--version", "version", type=int, metavar="N", help="Clone version N instead of HEAD.")
-@click.option("--root", metavar="DIR", help=ROOT_HELP)
+@click.argument("version_number", required=False, type=int, metavar="[VERSION]")
+@click.option("--version", "--versionNumber", "version", type=int, metavar="N",
+              help="Clone version N instead of HEAD (also as clasp's second argument).")
+@click.option("--root", "--rootDir", "root", metavar="DIR", help=ROOT_HELP)
 @pass_app
-def clone(app: App, script: str, version: int | None, root: str | None) -> None:
+def clone(app: App, script: str, version_number: int | None, version: int | None, root: str | None) -> None:
     """Download a script into rootDir and write a clasp-compatible .clasp.json here.
 
     \b
@@ -97,12 +128,27 @@ def clone(app: App, script: str, version: int | None, root: str | None) -> None:
       gasctl clone https://script.google.com/d/1AbC.../edit --root src
     """
     script_id = script_id_from(script)
+    if version is not None and version_number is not None and version != version_number:
+        raise click.UsageError(f"version {version_number} and --version {version} disagree")
+    version = version if version is not None else version_number
     path, config, rel = _target(app, root)
     config.script_id = script_id
     files = app.api().get_content(script_id, version).get("files", [])
     written = _materialise(path, config, rel, files, "clone")
     app.out.result({"scriptId": script_id, "files": written, "projectFile": str(path)},
                    [f"Cloned script {script_id}: {len(written)} file(s) into {config.root_dir}."])
+
+
+def open_url(app: App, url: str, browser: bool) -> None:
+    """Open ``url`` in a browser when asked (tests inject ``open_browser``)."""
+    if not browser:
+        return
+    opener = app.overrides.get("open_browser")
+    if opener is None:
+        import webbrowser
+
+        opener = webbrowser.open
+    opener(url)
 
 
 def _web_app_url(app: App, deployment_id: str | None) -> tuple[str, str]:
@@ -122,17 +168,22 @@ def _web_app_url(app: App, deployment_id: str | None) -> tuple[str, str]:
 
 
 @click.command(name="open")
+@click.argument("deployment_arg", required=False, metavar="[DEPLOYMENT_ID]")
 @click.option("--webapp", is_flag=True, help="The web app URL of a deployment instead of the editor URL.")
 @click.option("--deployment-id", metavar="ID", help="Which deployment (default: configured, else latest).")
 @click.option("--browser", is_flag=True, help="Also open the URL in a browser.")
 @pass_app
-def open_(app: App, webapp: bool, deployment_id: str | None, browser: bool) -> None:
+def open_(app: App, deployment_arg: str | None, webapp: bool, deployment_id: str | None,
+          browser: bool) -> None:
     """Print the script editor URL (or --webapp URL); opens a browser only with --browser.
 
     \b
+    A DEPLOYMENT_ID argument (clasp open-web-app's) means --webapp --deployment-id DEPLOYMENT_ID.
     Example:
       gasctl open --webapp
     """
+    if deployment_arg is not None:
+        webapp, deployment_id = True, deployment_id or deployment_arg
     config = app.config()
     data = {"scriptId": config.script_id}
     if webapp:
@@ -140,13 +191,7 @@ def open_(app: App, webapp: bool, deployment_id: str | None, browser: bool) -> N
     else:
         url = EDITOR_URL.format(script_id=config.script_id)
     data["url"] = url
-    if browser:
-        opener = app.overrides.get("open_browser")
-        if opener is None:
-            import webbrowser
-
-            opener = webbrowser.open
-        opener(url)
+    open_url(app, url, browser)
     app.out.result(data, [url])
 
 

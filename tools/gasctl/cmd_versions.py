@@ -15,9 +15,10 @@ from gasctl.errors import ApiError, RefusedError
 MAX_VERSIONS = 200
 
 
-def check_version_cap(app: App, script_id: str) -> int:
-    """Number of versions; RefusedError at the cap (nothing is created)."""
-    count = len(app.api().list_versions(script_id))
+def check_version_cap(app: App, script_id: str) -> set[int]:
+    """The existing version numbers (a lost create is found among the others); RefusedError at the cap."""
+    numbers = {v["versionNumber"] for v in app.api().list_versions(script_id)}
+    count = len(numbers)
     if count >= MAX_VERSIONS:
         raise RefusedError(
             f"Script {script_id} already has {count} versions; Apps Script allows up to {MAX_VERSIONS} and "
@@ -25,7 +26,7 @@ def check_version_cap(app: App, script_id: str) -> int:
             "API cannot delete versions. Delete unused versions in the Apps Script editor (Project "
             "history), or "
             "deploy an existing version with --version N. Nothing was created.")
-    return count
+    return numbers
 
 
 def require_version(app: App, script_id: str, number: int) -> dict:
@@ -40,15 +41,16 @@ def require_version(app: App, script_id: str, number: int) -> dict:
 
 
 @click.command()
+@click.argument("script_id", required=False, metavar="[SCRIPT_ID]")
 @pass_app
-def versions(app: App) -> None:
+def versions(app: App, script_id: str | None) -> None:
     """List versions, newest first ("N - description", as clasp prints them).
 
     \b
     Example:
       gasctl versions --json
     """
-    script_id = app.config().script_id
+    script_id = script_id or app.config().script_id
     listed = sorted(app.api().list_versions(script_id), key=lambda v: v["versionNumber"], reverse=True)
     data = [{"versionNumber": v["versionNumber"], "description": v.get("description", ""),
              "createTime": v.get("createTime")} for v in listed]
@@ -67,8 +69,8 @@ def version(app: App, description: str | None) -> None:
       gasctl version "release 12"
     """
     script_id = app.config().script_id
-    check_version_cap(app, script_id)
-    created = app.api().create_version(script_id, description)
+    known = check_version_cap(app, script_id)
+    created = app.api().create_version(script_id, description, known)
     app.out.result({"versionNumber": created["versionNumber"], "description": created.get("description", "")},
                    [f"Created version {created['versionNumber']}."])
 

@@ -3,8 +3,10 @@
 Built by the group callback in ``cli.py`` and passed with ``pass_app``. Everything heavy is lazy:
 the project file is read, credentials resolved and the API client built only when a command asks.
 Tests inject fakes with ``CliRunner.invoke(main, args, obj={...})``; recognised keys: ``sleep``
-(backoff sleeper), ``credentials`` (google-auth credentials object), ``env`` (environment mapping),
-``flow_factory`` (login flow), ``open_browser``, ``watch_rounds`` (stop ``push --watch`` after N polls).
+(backoff sleeper), ``rand`` (the library's backoff jitter), ``credentials`` (google-auth credentials
+object), ``env`` (environment mapping),
+``flow_factory`` (login flow), ``open_browser``, ``watch_stop`` / ``watch_tick`` (see ``push --watch``),
+``http_for_api`` (API name -> library HttpMock for Drive and Service Usage, which no fake serves).
 """
 
 from __future__ import annotations
@@ -23,16 +25,19 @@ from gasctl.output import Output
 ENV_API_ENDPOINT = "GASCTL_API_ENDPOINT"
 ENV_CREDENTIALS = "GASCTL_CREDENTIALS"
 ENV_PROJECT = "clasp_config_project"  # clasp's own variable (spec §1.1)
+ENV_IGNORE = "clasp_config_ignore"  # clasp 3 src/commands/program.ts (-I, --ignore)
 
 
 class App:
     """Options plus lazily built collaborators for one gasctl invocation."""
 
     def __init__(self, *, project: str | None, api_endpoint: str | None, credentials_file: str | None,
-                 user: str, as_json: bool, verbose: bool, overrides: Mapping[str, Any] | None = None) -> None:
+                 user: str, as_json: bool, verbose: bool, overrides: Mapping[str, Any] | None = None,
+                 ignore: str | None = None) -> None:
         self.overrides = dict(overrides or {})
         self.env: Mapping[str, str] = self.overrides.get("env", os.environ)
         self.project_option = project
+        self.ignore_option = ignore
         self.api_endpoint = api_endpoint
         self.credentials_file = credentials_file
         self.user = user
@@ -72,11 +77,23 @@ class App:
                 config = load_clasp_config(path)
             except ClaspFileError as err:
                 raise GasctlError(str(err)) from None
+            config.ignore_file = self._ignore_file()
             if not config.script_id:
                 raise GasctlError(f'{path}: "scriptId" is missing (clasp: "Project settings not found.")')
             self._config = config
             self.out.debug(f"project file: {path} (script {config.script_id}, rootDir {config.root_dir})")
         return self._config
+
+    def _ignore_file(self) -> Path | None:
+        """``-I/--ignore``: a `.claspignore` or a folder holding one (clasp 3's option)."""
+        if not self.ignore_option:
+            return None
+        path = Path(self.ignore_option)
+        path = (path / ".claspignore" if path.is_dir() else path).absolute()
+        if not os.path.lexists(path):
+            raise GasctlError(f"Invalid --ignore path: {self.ignore_option}. File or directory does not "
+                              "exist.")
+        return path
 
     def sync_record(self):
         from gasctl.sync import SyncRecord
@@ -108,7 +125,8 @@ class App:
             from gasctl.api import ScriptApi
 
             self._api = ScriptApi(self.credentials(), endpoint=self.api_endpoint, sleep=self.sleep,
-                                  log=self.out.debug)
+                                  log=self.out.debug, rand=self.overrides.get("rand"),
+                                  http_for_tests=self.overrides.get("http_for_api"))
         return self._api
 
     @property

@@ -41,15 +41,31 @@ def write_clasp_json(path: Path, script_id: str, root_dir: str, parent_id: str |
     return data
 
 
-def save_deployment_id(config_path: Path, deployment_id: str) -> bool:
-    """Add ``deploymentId`` to a plain-JSON `.clasp.json` (a JSON5 file with comments is left alone)."""
+def _plain_json(config_path: Path) -> dict | None:
+    """`.clasp.json` as a dict when it is plain JSON (a JSON5 file with comments is never rewritten)."""
     try:
         data = json.loads(config_path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return False
-    if not isinstance(data, dict) or data.get("deploymentId"):
+    except (OSError, ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def save_deployment_id(config_path: Path, deployment_id: str, *, replace: str | None = None) -> bool:
+    """Set ``deploymentId`` in a plain-JSON `.clasp.json` when it has none (or holds ``replace``)."""
+    data = _plain_json(config_path)
+    if data is None or data.get("deploymentId") not in (None, "", replace):
         return False
     data["deploymentId"] = deployment_id
+    atomic_write_text(config_path, json.dumps(data, indent=2) + "\n")
+    return True
+
+
+def clear_deployment_id(config_path: Path, deployment_id: str) -> bool:
+    """Remove ``deploymentId`` (when it is ``deployment_id``) from a plain-JSON `.clasp.json`."""
+    data = _plain_json(config_path)
+    if data is None or data.get("deploymentId") != deployment_id:
+        return False
+    del data["deploymentId"]
     atomic_write_text(config_path, json.dumps(data, indent=2) + "\n")
     return True
 

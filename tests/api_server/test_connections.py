@@ -1,0 +1,97 @@
+"""Connection limits: the listen backlog, read deadlines against slowloris and idle connections, and
+deeply nested JSON answered 400 (not 500)."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from gas_emulator.api_server import errors
+from gas_emulator.api_server.connections import DEFAULT_BACKLOG
+
+GENEROUS_S = 30.0  # waits on an event (the server closing), never a sleep
+
+
+def connect(server) -> socket.socket:
+    sock = socket.create_connection((server.host, server.port), timeout=GENEROUS_S)
+    return sock
+
+
+def read_until_closed(sock: socket.socket) -> bytes:
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data
+
+
+def raw_request(server, method: str, path: str, body: bytes) -> tuple[int, bytes]:
+    with connect(server) as sock:
+        head = (f"{method} {path} HTTP/1.1\r\nHost: {server.host}:{server.port}\r\nConnection: close\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+        sock.sendall(head.encode() + body)
+        answer = read_until_closed(sock)
+    return int(answer.split(b" ", 2)[1]), answer
+
+
+def test_the_listen_backlog_is_deep(server):
+    assert server.backlog == DEFAULT_BACKLOG == 1024
+    assert server._httpd.request_queue_size == 1024
+
+
+def test_a_request_that_never_finishes_arriving_is_cut_off(server):
+    server.update_settings(request_read_timeout_s=0.2, socket_timeout_s=GENEROUS_S)
+    with connect(server) as sock:
+        sock.sendall(b"GET /v1/projects/abc HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")  # and then nothing
+        assert read_until_closed(sock) == b""  # closed by the deadline, long before the socket timeout
+
+
+def test_a_body_that_never_finishes_arriving_is_cut_off(server):
+    server.update_settings(request_read_timeout_s=0.2, socket_timeout_s=GENEROUS_S)
+    with connect(server) as sock:
+        sock.sendall(b"POST /v1/projects HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n{")
+        answer = read_until_closed(sock)
+    assert answer == b""  # shut down mid-body: nothing of it is acted on
+
+
+def test_an_idle_kept_alive_connection_is_closed(server):
+    server.update_settings(request_read_timeout_s=0.2, socket_timeout_s=GENEROUS_S)
+    with connect(server) as sock:
+        sock.sendall(f"GET /v1/projects/abc HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n\r\n".encode())
+        answer = read_until_closed(sock)  # the 404 answer, then the close when the idle budget ends
+    assert answer.startswith(b"HTTP/1.1 404")
+
+
+def test_slow_clients_do_not_stop_others(server, api):
+    server.update_settings(request_read_timeout_s=GENEROUS_S)
+    slow = [connect(server) for _ in range(50)]
+    try:
+        for sock in slow:
+            sock.sendall(b"GET /v1/projects/abc HTTP/1.1\r\n")
+        assert api.projects().create(body={"title": "still served"}).execute()["title"] == "still served"
+    finally:
+        for sock in slow:
+            sock.close()
+
+
+DEEP = 200_000
+
+
+@pytest.mark.parametrize("path", ["/v1/projects", "/v2/entries:list"])
+def test_deeply_nested_json_is_400(server, path):
+    body = b'{"title": ' + b"[" * DEEP + b"]" * DEEP + b"}"
+    status, answer = raw_request(server, "POST", path, body)
+    assert status == 400
+    assert errors.MSG_BAD_JSON.encode() in answer
+
+
+def test_deeply_nested_raw_json_to_the_control_plane_is_400(server):
+    raw = b"[" * DEEP + b"]" * DEEP
+    with connect(server) as sock:
+        head = (f"POST /__control/settings HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nConnection: close\r\n"
+                f"Content-Type: application/json\r\nX-Gas-Emu-Control-Token: {server.control_token}\r\n"
+                f"Content-Length: {len(raw)}\r\n\r\n")
+        sock.sendall(head.encode() + raw)
+        answer = read_until_closed(sock)
+    assert answer.startswith(b"HTTP/1.1 400")
+    assert errors.MSG_BAD_JSON.encode() in answer
