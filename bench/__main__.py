@@ -21,6 +21,7 @@ BENCHMARKS = [
     ["bench/gasctl_calls.py"],
     ["bench/shared_store.py"],
     ["bench/samples.py"],
+    ["bench/api_load.py"],
 ]
 
 

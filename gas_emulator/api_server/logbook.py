@@ -30,8 +30,9 @@ from gas_emulator.api_server.settings import ApiSettings
 NS_LOGS = "api/logs"
 RESOURCE_TYPE = "app_script_function"  # cloud.google.com/logging/docs/api/v2/resource-list
 LOG_ID = "script.googleapis.com%2Fconsole_logs"  # the Logger reference's example logName
-# ASSUMPTION: the invocation_type label of an API execution (the reference example shows "editor").
+# ASSUMPTION: the invocation_type labels of API and web-app executions (the reference shows "editor").
 INVOCATION_EXECUTION_API = "execution API"
+INVOCATION_WEB_APP = "web app"
 # LogRecord level (services/logger.py) -> LogEntry.severity (console reference: DEBUG/INFO/WARNING/ERROR).
 SEVERITY_OF_LEVEL = {"debug": "DEBUG", "info": "INFO", "warn": "WARNING", "error": "ERROR"}
 # discovery ListLogEntriesRequest.pageSize: "Default is 50"; ASSUMPTION: larger pages are cut to 1,000.
@@ -169,7 +170,12 @@ class LoggedEngine:
         return operation
 
     def web(self, script_id: str, files: Sequence[dict[str, Any]], method: str, **kwargs: Any) -> WebResult:
-        return self.inner.web(script_id, files, method, **kwargs)
+        """Web-app lines are kept once the engine's WebResult carries ``logs`` ([level, text, ms]);
+        today's V8 path (runtime.run_web_request) does not hand them out yet."""
+        result = self.inner.web(script_id, files, method, **kwargs)
+        lines = list(getattr(result, "logs", None) or [])
+        self.book.record(script_id, "doGet" if method == "GET" else "doPost", INVOCATION_WEB_APP, lines)
+        return result
 
     def reset(self) -> None:
         self.inner.reset()

@@ -3,6 +3,10 @@ google-api-python-client (``build('logging', 'v2', static_discovery=True)``)."""
 
 from __future__ import annotations
 
+import http.client
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 import pytest
 from googleapiclient.errors import HttpError
 
@@ -174,3 +178,46 @@ def test_bad_requests_are_refused_with_400(logging_api, body, message):
         logging_api.entries().list(body=body).execute()
     assert exc.value.status_code == 400
     assert error_json(exc.value)["message"] == message
+
+
+@dataclass(frozen=True)
+class LoggingWebResult:
+    status: int
+    mime_type: str
+    body: str
+    logs: tuple = ()
+
+
+class WebLogsEngine:
+    """Answers every web request with one logged line, as an engine that hands out web logs does."""
+
+    def inspect(self, files):
+        return [[] for _ in files]
+
+    def web(self, script_id, files, method, **kwargs):
+        return LoggingWebResult(200, "text/plain", "ok", (("info", f"{method} served", 0.0),))
+
+    def reset(self):
+        pass
+
+
+def test_web_app_lines_are_kept_when_the_engine_hands_them_out(clock):
+    from gas_emulator.api_server import FakeApiServer
+    from gas_emulator.api_server.testing import checked_client
+
+    with FakeApiServer(clock=clock, engine=WebLogsEngine()) as srv:
+        api = checked_client(srv)
+        script_id = api.projects().create(body={"title": "w"}).execute()["scriptId"]
+        api.projects().updateContent(scriptId=script_id, body={"files": files(
+            js_file("Code", "function doGet() {}"), manifest=WEB_AND_API_MANIFEST)}).execute()
+        api.projects().versions().create(scriptId=script_id, body={}).execute()
+        dep = api.projects().deployments().create(scriptId=script_id, body={"versionNumber": 1}).execute()
+        url = urlsplit(dep["entryPoints"][0]["webApp"]["url"])
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+        conn.request("GET", url.path)
+        assert conn.getresponse().read() == b"ok"
+        conn.close()
+        listed = checked_logging_client(srv).entries().list(body={"resourceNames": [PROJECT]}).execute()
+    [entry] = listed["entries"]
+    assert (entry["textPayload"], entry["resource"]["labels"]["function_name"],
+            entry["resource"]["labels"]["invocation_type"]) == ("GET served", "doGet", "web app")
