@@ -81,6 +81,12 @@ class Settings:
     #: getLog() line shape is undocumented; community parsers split on " INFO: " after a Java
     #: Date.toString() stamp and drop a trailing "\n" (see services/logger.py). False = bare messages.
     logger_getlog_timestamps: bool = True
+    #: A log entry longer than this many characters is cut, after Apps Script's "Logging output
+    #: too large. Truncating output." (seen in the wild); the length it cuts at is unknown: a guess.
+    logger_max_entry_chars: int = 8_192
+    #: Logger/console memory per execution (bytes, roughly); later lines are dropped. Apps Script
+    #: keeps logs in Cloud Logging, with no documented per-execution total: this only guards the host.
+    logger_max_buffer_bytes: int = 16 * 1024 * 1024
     #: spec 4.3 [DOC]: getActiveUser().getEmail() is "" when policy hides the user (web apps as developer...).
     hide_active_user_email: bool = False
     #: spec 4.3 [DOC]: getActiveUserLocale() returns a String such as "en".
