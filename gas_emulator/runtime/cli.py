@@ -116,7 +116,7 @@ def _run_contained(call, as_json: bool):
     """Run ``call`` on its own thread: Ctrl-C stops it (130), a fatal out-of-memory answers (1)."""
     from . import engine, limits
 
-    limits.limit_process_data()
+    before, hook = limits.limit_process_data(), limits.on_fatal_oom
     limits.on_fatal_oom = lambda: _die_out_of_memory(as_json)
     box: list = []
     worker = threading.Thread(target=lambda: box.append(call()), name="gas-emu-run", daemon=True)
@@ -130,6 +130,9 @@ def _run_contained(call, as_json: bool):
         click.echo("Interrupted", err=True)
         sys.stdout.flush()
         os._exit(EXIT_INTERRUPTED)  # the run thread may still hold V8: no interpreter teardown
+    finally:
+        limits.restore_process_data(before)  # in-process callers (CliRunner) keep their limits
+        limits.on_fatal_oom = hook
     return box[0]
 
 

@@ -87,12 +87,19 @@ def watch_isolate(isolate_ptr: int) -> None:
     _set_oom_handler(isolate_ptr, _ON_FATAL_OOM)
 
 
-def limit_process_data(megabytes: int = DATA_LIMIT_MB) -> None:
-    """Cap this process's data (RLIMIT_DATA) so ArrayBuffer allocations past it fail in JavaScript."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+def limit_process_data(megabytes: int = DATA_LIMIT_MB) -> tuple[int, int]:
+    """Cap this process's data (RLIMIT_DATA) so ArrayBuffer allocations past it fail in JavaScript.
+
+    Returns the limits before, for ``restore_process_data`` (an in-process caller, e.g. a test).
+    """
+    before = soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
     wanted = megabytes << 20
     if hard != resource.RLIM_INFINITY:
         wanted = min(wanted, hard)
     if soft == resource.RLIM_INFINITY or soft > wanted:
         resource.setrlimit(resource.RLIMIT_DATA, (wanted, hard))
+    return before
 
+
+def restore_process_data(before: tuple[int, int]) -> None:
+    resource.setrlimit(resource.RLIMIT_DATA, before)
