@@ -265,6 +265,11 @@ def stop_all(error: Exception) -> None:
     WATCHDOG.stop_running(STOP_ALL.stop)
 
 
+def clear_stop() -> None:
+    """After ``stop_all``, once its executions ended: executions may start again."""
+    STOP_ALL.stop = None
+
+
 _current = threading.local()
 
 
@@ -297,6 +302,10 @@ class Watchdog:
 
     def session_on(self, thread_id: int) -> Session | None:
         return self._sessions.get(thread_id)
+
+    def count(self) -> int:
+        """Executions holding a V8 session now."""
+        return len(self._sessions)
 
     def stop_running(self, stop: Terminated) -> None:
         with self._lock:  # a registered session's isolate is alive (unregister takes this lock)
