@@ -35,6 +35,8 @@ HARD_STOP_GRACE_S = 10.0
 #: Worker processes at most (each ~60 MB idle, measured); GAS_EMU_API_WORKERS overrides it.
 DEFAULT_MAX_WORKERS = int(os.environ.get("GAS_EMU_API_WORKERS", "4"))
 TIMEOUT_MESSAGE = "Exceeded maximum execution time"  # errors.ExceededMaximumExecutionTime (spec 5)
+#: A worker whose resident memory passed this share of its data cap retires after its answer.
+RETIRE_AT_DATA_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,9 @@ class Worker:
         except (EOFError, OSError):  # it died without a word (a crash)
             self.kill()
             return ("failed", ServerError.MESSAGE)
-        if answer[0] != "ok":
-            self.kill()  # a worker that answers "failed" is ending (V8 out of memory for good)
-        return answer
+        if answer[0] != "ok" or answer[2]:
+            self.kill()  # it is ending: V8 out of memory for good, or it retires (worker_main)
+        return answer[:2]
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -205,7 +207,29 @@ def worker_main(conn: Connection, config: WorkerConfig) -> None:
             job = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
-        conn.send(("ok", _do(engine, job)))
+        answer = _do(engine, job)
+        retire = _should_retire()
+        conn.send(("ok", answer, retire))
+        if retire:
+            return
+
+
+def _should_retire() -> bool:
+    """After an execution filled a heap, or with memory high, a fresh worker serves the next job
+    (measured: a worker whose data was near its cap died making its next isolate, "Failed to
+    reserve virtual memory for CodeRange", taking a normal request with it)."""
+    from gas_emulator.runtime import engine, limits
+
+    resident = _resident_mb()
+    return engine.POOL.poisoned > 0 or resident > limits.DATA_LIMIT_MB * RETIRE_AT_DATA_SHARE
+
+
+def _resident_mb() -> float:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _emulator(store: Any, script_id: str, settings: Settings) -> Any:
@@ -227,6 +251,6 @@ def _do(engine: V8Engine, job: tuple) -> Any:
 def _answer_out_of_memory(conn: Connection, settings: Settings) -> None:
     """V8 is out of memory for good: the request fails with the out-of-memory error; the worker ends."""
     try:
-        conn.send(("failed", settings.out_of_memory_message))
+        conn.send(("failed", settings.out_of_memory_message, True))
     finally:
         os._exit(1)

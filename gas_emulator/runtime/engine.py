@@ -91,6 +91,7 @@ class IsolatePool:
         self._active: list[Isolate] = []
         self._lock = threading.Lock()
         self.created = 0
+        self.poisoned = 0  # isolates retired because an execution filled their heap
 
     def acquire(self) -> Isolate:
         with self._lock:
@@ -112,6 +113,7 @@ class IsolatePool:
             if iso.poisoned and not iso.retired:  # its heap is full of immortal contexts' data
                 iso.retired = True
                 self._active.remove(iso)
+                self.poisoned += 1
             if iso.retired and iso.live == 0:
                 iso.js = None  # the last reference: V8 disposes the isolate here
 

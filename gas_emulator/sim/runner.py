@@ -127,9 +127,11 @@ def _run(emu: Emulator, workload: Workload, seed: int) -> tuple[list[ExecutionRe
     finally:
         if collecting:
             gc.enable()
-    for actor in actors:  # an interrupt inside an execution must not be swallowed
+    for actor, rec in zip(actors, records, strict=True):
         if actor.error is not None and not isinstance(actor.error, Exception):
-            raise actor.error
+            if not interrupted:
+                raise actor.error  # an interrupt inside an execution must not be swallowed
+            rec.error, rec.error_type = INTERRUPTED_MESSAGE, type(actor.error).__name__
     return records, wall_s, interrupted
 
 

@@ -11,6 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from gas_emulator.sim.runner import SimulationInterrupted, simulate
+from gas_emulator.sim.workload import Workload
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # gas-emu with one addition: "running" on stderr once an execution holds V8.
 HARNESS = """
@@ -60,3 +65,18 @@ def test_explore_ctrl_c_exits_130_with_the_seeds_so_far():
     doc = json.loads(out)
     assert (code, "Fatal" in err, "FATAL" in err) == (130, False, False)
     assert doc["interrupted"] is True and doc["ok"] is True
+
+
+def test_a_python_simulation_stopped_by_ctrl_c_reports_the_executions_so_far():
+    finished = []
+
+    def work(ex):
+        ex.PropertiesService.getScriptProperties().getProperty("k")
+        if len(finished) >= 3:
+            raise KeyboardInterrupt  # what Ctrl-C looks like inside the running greenlet
+        finished.append(ex.id)
+
+    with pytest.raises(SimulationInterrupted) as stop:
+        simulate(Workload(function="work", callable=work, executions=50, users=5), seed=1)
+    ended = [e.error for e in stop.value.report.executions if e.end_ms is not None]
+    assert sorted(ended, key=str) == [INTERRUPTED, None, None, None]  # the rest never started
