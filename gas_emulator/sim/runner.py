@@ -145,15 +145,19 @@ def _stop_javascript(actors: list) -> None:
     try:
         deadline = time.monotonic() + STOP_GRACE_S
         for actor in actors:
-            while not actor.done and time.monotonic() < deadline:
-                if actor.thread is not None:
-                    actor.thread.join(max(0.0, deadline - time.monotonic()))
-                else:  # not started yet: the kernel starts it (and it ends at once) soon
+            while time.monotonic() < deadline and not _thread_ended(actor):
+                thread = actor.thread
+                if thread is None or thread.ident is None:  # the kernel starts it (it ends at once)
                     threading.Event().wait(0.01)
-            if actor.thread is not None:
-                actor.thread.join(max(0.0, deadline - time.monotonic()))
+                else:
+                    thread.join(max(0.0, deadline - time.monotonic()))
     finally:
         engine.clear_stop()
+
+
+def _thread_ended(actor) -> bool:
+    thread = actor.thread
+    return actor.done and (thread is None or (thread.ident is not None and not thread.is_alive()))
 
 
 def _actor(emu: Emulator, target, workload: Workload, rec: ExecutionRecord, origin: float):

@@ -53,17 +53,16 @@ def test_simulate_ctrl_c_exits_130_with_the_executions_so_far():
     code, out, err = interrupt_when_running(
         "simulate", "--root", str(FIXTURES / "gas_hostile"), "--function", "markThenSpin", "-n", "3",
         "--json")
-    doc = json.loads(out)
-    assert (code, "Fatal" in err, "FATAL" in err) == (130, False, False)
-    assert {e["error"] for e in doc["executions"]} == {INTERRUPTED}
+    assert (code, "Fatal" in err, "FATAL" in err) == (130, False, False), err
+    assert {e["error"] for e in json.loads(out)["executions"]} == {INTERRUPTED}
 
 
 def test_explore_ctrl_c_exits_130_with_the_seeds_so_far():
     code, out, err = interrupt_when_running(
         "explore", "--root", str(FIXTURES / "sim_counter_locked"), "--function", "nextId", "-n", "5",
         "--seeds", "0:1000000", "--json")
+    assert (code, "Fatal" in err, "FATAL" in err) == (130, False, False), err
     doc = json.loads(out)
-    assert (code, "Fatal" in err, "FATAL" in err) == (130, False, False)
     assert doc["interrupted"] is True and doc["ok"] is True
 
 
