@@ -106,20 +106,28 @@ def run(root: Path | None, state: Path | None, user: str, account: str, max_seco
         settings = settings.with_(max_execution_ms=max_seconds * 1000)
     emulator = Emulator(store=store, clock=clock, settings=settings, time_zone=project.time_zone)
     outcome = _run_contained(lambda: run_function(emulator, project, function,
-                                                  [parse_arg(a) for a in args], user=user), as_json)
+                                                  [parse_arg(a) for a in args], user=user),
+                             as_json, settings.out_of_memory_message)
     _report(outcome, as_json)
     if outcome.error is not None:
         raise SystemExit(1)
 
 
-def _run_contained(call, as_json: bool):
+def _run_contained(call, as_json: bool, out_of_memory_message: str):
     """Run ``call`` on its own thread: Ctrl-C stops it (130), a fatal out-of-memory answers (1)."""
     from . import engine, limits
 
     before, hook = limits.limit_process_data(), limits.on_fatal_oom
-    limits.on_fatal_oom = lambda: _die_out_of_memory(as_json)
+    limits.on_fatal_oom = lambda: _die_out_of_memory(as_json, out_of_memory_message)
     box: list = []
-    worker = threading.Thread(target=lambda: box.append(call()), name="gas-emu-run", daemon=True)
+
+    def target() -> None:
+        try:
+            box.append((call(), None))
+        except BaseException as err:  # noqa: BLE001 - handed to the main thread, raised there
+            box.append((None, err))
+
+    worker = threading.Thread(target=target, name="gas-emu-run", daemon=True)
     worker.start()
     try:
         while worker.is_alive():
@@ -133,18 +141,19 @@ def _run_contained(call, as_json: bool):
     finally:
         limits.restore_process_data(before)  # in-process callers (CliRunner) keep their limits
         limits.on_fatal_oom = hook
-    return box[0]
+    outcome, error = box[0]
+    if error is not None:
+        raise error
+    return outcome
 
 
-def _die_out_of_memory(as_json: bool) -> None:
+def _die_out_of_memory(as_json: bool, message: str) -> None:
     """V8 is out of memory for good (limits.on_fatal_oom): report the execution's error and end."""
-    from ..errors import GasError
     from . import engine
     from .errors import ScriptError
     from .runner import RunOutcome
 
     session = engine.current_session()
-    message = GasError(session.ex.emulator.settings.out_of_memory_message if session else "").message
     logs = list(session.ex.logs) if session is not None else []
     _report(RunOutcome(None, ScriptError(message, "Exception"), logs), as_json)
     sys.stdout.flush()
