@@ -56,6 +56,9 @@ DEFAULT_ISOLATES = int(os.environ.get("GAS_EMU_V8_ISOLATES", "2"))
 #: Executions an isolate serves before it is retired and disposed (see Isolate). Measured here:
 #: a finished context keeps ~165 KB, so 256 executions keep ~40 MB per isolate at most.
 RETIRE_AFTER = int(os.environ.get("GAS_EMU_V8_RETIRE_AFTER", "256"))
+#: An isolate whose heap is this full when an execution ends is retired (measured: after a web app
+#: returned 50 MB, a normal execution on the same 64 MB heap ended with out_of_memory_message).
+RETIRE_AT_HEAP_SHARE = 0.5
 #: How often the watchdog samples thread CPU time (real seconds).
 WATCHDOG_POLL_S = 0.05
 
@@ -173,6 +176,8 @@ class Session:
         self.ex.actor.park_hook = self._previous_hook
         _current.session = self._outer
         _cancel_terminate(self.iso.ptr)  # nothing of this execution may reach the next one
+        if limits.heap_used_share(self.iso.ptr) > RETIRE_AT_HEAP_SHARE:
+            self.iso.poisoned = True  # what finished contexts keep would end the next executions
         self.ctx.leave()
         immortal(self.ctx)  # see Isolate: a context that called Python must never be collected
         self.ctx = None

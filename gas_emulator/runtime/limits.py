@@ -55,6 +55,15 @@ def _no_session() -> bool:
     return True
 
 
+_heap_statistics_init = _v8._ZN2v814HeapStatisticsC1Ev
+_heap_statistics_init.argtypes = [ctypes.c_void_p]
+_get_heap_statistics = _v8._ZN2v87Isolate17GetHeapStatisticsEPNS_14HeapStatisticsE
+_get_heap_statistics.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+# v8::HeapStatistics is all size_t at first: total, executable, physical, available, used, limit
+# (measured: a 1e6-object array moved field 4 by 53 MB; field 5 is the cap plus the young space).
+_USED, _LIMIT = 4, 5
+_HEAP_STATISTICS_WORDS = 32  # the struct has 14 fields: room to spare
+
 #: Called on the JavaScript thread when the heap nears its cap; returns whether this is the first
 #: time for the execution there (the engine terminates it and the heap gets headroom to unwind).
 near_limit_hook: Callable[[], bool] = _no_session
@@ -85,6 +94,14 @@ def watch_isolate(isolate_ptr: int) -> None:
     _add_near_limit(isolate_ptr, _ON_NEAR_LIMIT, None)
     _restore_limit(isolate_ptr, RESTORE_BELOW)
     _set_oom_handler(isolate_ptr, _ON_FATAL_OOM)
+
+
+def heap_used_share(isolate_ptr: int) -> float:
+    """Used share of an isolate's heap cap (on a thread that holds that isolate's lock)."""
+    stats = (ctypes.c_size_t * _HEAP_STATISTICS_WORDS)()
+    _heap_statistics_init(stats)
+    _get_heap_statistics(isolate_ptr, stats)
+    return stats[_USED] / stats[_LIMIT] if stats[_LIMIT] else 0.0
 
 
 def limit_process_data(megabytes: int = DATA_LIMIT_MB) -> tuple[int, int]:

@@ -128,4 +128,4 @@ def test_run_the_first_ctrl_c_stops_a_javascript_loop_with_exit_130(fixtures, tm
     wait_for_property(state, "running", proc)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=5)  # the brief's bound is 1 s; 5 on a loaded machine
-    assert (proc.returncode, err) == (130, "Interrupted\n")
+    assert (proc.returncode, err) == (130, "Interrupted\n"), out
