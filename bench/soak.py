@@ -193,7 +193,8 @@ def report(args, baseline, answers, rss: RssSampler, wall_s: float, alive: bool)
         f"mean alone {statistics.fmean(base_ms):.0f} ms.",
         f"- Peak resident memory: server + workers {rss.peak_total_mb:.0f} MB, server "
         f"{rss.peak_server_mb:.0f} MB, one worker {rss.peak_worker_mb:.0f} MB; worker processes "
-        f"seen: {len(rss.workers_seen)} (restarts after a fatal out-of-memory or an overrun).",
+        f"seen: {len(rss.workers_seen)} (each worker is replaced after a fatal out-of-memory, an "
+        f"overrun, or an execution that left its heap half full).",
         f"- Normal requests not answered `200 fine`: "
         f"{dict(collections.Counter(f'{a[1]} {_short(a[2])}' for a in normal if a[1:3] != (200, 'fine')))}",
         "",

@@ -56,10 +56,11 @@ DEFAULT_ISOLATES = int(os.environ.get("GAS_EMU_V8_ISOLATES", "2"))
 #: Executions an isolate serves before it is retired and disposed (see Isolate). Measured here:
 #: a finished context keeps ~165 KB, so 256 executions keep ~40 MB per isolate at most.
 RETIRE_AFTER = int(os.environ.get("GAS_EMU_V8_RETIRE_AFTER", "256"))
-#: An isolate whose heap is this full when an execution ends is retired (measured: after a web app
-#: returned 50 MB, a normal execution on the same 64 MB heap ended with out_of_memory_message).
+#: An isolate whose heap is this full when an execution ends is retired: finished contexts are kept
+#: (see Isolate), so what they hold counts against later executions (bench/soak.py, 64 MB heaps
+#: and 50 MB web-app responses: 1 normal execution in 10,000 ended with out_of_memory_message).
 RETIRE_AT_HEAP_SHARE = 0.5
-#: How often the watchdog samples thread CPU time (real seconds).
+#: How often the watchdog looks at each running execution's time (real seconds).
 WATCHDOG_POLL_S = 0.05
 
 
