@@ -97,11 +97,12 @@ def watch_isolate(isolate_ptr: int) -> None:
 
 
 def heap_used_share(isolate_ptr: int) -> float:
-    """Used share of an isolate's heap cap (on a thread that holds that isolate's lock)."""
+    """Used share of an isolate's old-space cap (on a thread that holds that isolate's lock)."""
     stats = (ctypes.c_size_t * _HEAP_STATISTICS_WORDS)()
     _heap_statistics_init(stats)
     _get_heap_statistics(isolate_ptr, stats)
-    return stats[_USED] / stats[_LIMIT] if stats[_LIMIT] else 0.0
+    cap = min(stats[_LIMIT], HEAP_LIMIT_MB << 20)  # the limit field adds the young generation's
+    return stats[_USED] / cap if cap else 0.0
 
 
 def limit_process_data(megabytes: int = DATA_LIMIT_MB) -> tuple[int, int]:

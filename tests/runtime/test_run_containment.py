@@ -129,3 +129,22 @@ def test_run_the_first_ctrl_c_stops_a_javascript_loop_with_exit_130(fixtures, tm
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=5)  # the brief's bound is 1 s; 5 on a loaded machine
     assert (proc.returncode, err) == (130, "Interrupted\n"), out
+
+
+KEEPS_HEAP = """
+import json
+from gas_emulator import Emulator
+from gas_emulator.runtime import Project, engine, run_function
+project = Project.from_files([{"name": "Code", "type": "SERVER_JS", "source":
+    "var kept; function keep() { kept = []; for (var i = 0; i < 4e5; i++) kept.push({n: i}); }"
+    " function fine() { return 'ok'; }"}])
+emu = Emulator()
+first = run_function(emu, project, "keep").error
+print(json.dumps([first, engine.POOL.poisoned, run_function(emu, project, "fine").result]))
+"""
+
+
+def test_an_isolate_left_half_full_is_retired_and_the_next_execution_runs():
+    result = subprocess.run([sys.executable, "-c", KEEPS_HEAP], capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "GAS_EMU_V8_HEAP_MB": "32"})
+    assert json.loads(result.stdout) == [None, 1, "ok"]
