@@ -6,6 +6,11 @@ heap on a busy machine)."""
 from __future__ import annotations
 
 import http.client
+import os
+import selectors
+import signal
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
@@ -117,3 +122,30 @@ def test_a_worker_that_dies_is_not_reused(deployed):
     web(deployed, "fill")  # V8 out of memory for good: that worker ends
     assert all(worker.process.is_alive() for worker in engine.pool.idle_workers())
     assert web(deployed, "fine") == (200, "fine")
+
+
+class _Url:
+    def __init__(self, url: str) -> None:
+        self.base_url = url
+
+
+def test_serve_api_answers_after_a_runaway_and_a_fatal_out_of_memory(tmp_path):
+    env = {**os.environ, "GAS_EMU_V8_HEAP_MB": "32", "GAS_EMU_DATA_MB": "1536"}
+    proc = subprocess.Popen([sys.executable, "-m", "gas_emulator.cli", "serve-api", "--max-seconds", "0.5"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ)
+            assert sel.select(timeout=60), "serve-api printed nothing in 60 s"
+        api = checked_client(_Url(proc.stdout.readline().strip()))
+        script_id = api.projects().create(body={"title": "cli"}).execute()["scriptId"]
+        api.projects().updateContent(scriptId=script_id, body={"files": files(
+            js_file("Code", HOSTILE), manifest=WEB_AND_API_MANIFEST)}).execute()
+        api.projects().versions().create(scriptId=script_id, body={}).execute()
+        dep = api.projects().deployments().create(scriptId=script_id, body={"versionNumber": 1}).execute()
+        url = dep["entryPoints"][0]["webApp"]["url"]
+        answers = [fetch(f"{url}?mode={mode}") for mode in ("loop", "fill", "fine")]
+        assert answers == [failed_page(TIMEOUT), failed_page(OOM), (200, "fine")]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
