@@ -26,6 +26,12 @@ if TYPE_CHECKING:
     from .services.lock import Lock
 
 _ids = itertools.count(1)
+#: Apps Script's notice before a log entry it cut (seen in the wild, e.g. a logged API response:
+#: "Logging output too large. Truncating output. {"id":52,...}"; the size it cuts at is a setting).
+LOG_TOO_LARGE = "Logging output too large. Truncating output."
+#: Memory of one LogRecord besides its characters (measured: sys.getsizeof of record and float 80,
+#: the str header ~50).
+LOG_RECORD_BYTES = 130
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,7 @@ class Execution:
         self.deadline_ms = self.start_ms + emulator.settings.max_execution_ms
         self.end_ms: float | None = None
         self.logs: list[LogRecord] = []
+        self._log_bytes = 0  # what ``logs`` holds, roughly (see log)
         self.held_locks: list[Lock] = []
         #: The JavaScript project this execution runs (set by the V8 runtime; HtmlService files).
         self.project = None
@@ -137,8 +144,17 @@ class Execution:
         if self._trace_entry is not None:
             self._trace_entry[4] = value
 
-    def log(self, level: str, text: str) -> None:
+    def log(self, level: str, text: str) -> str | None:
+        """Keep one log line: the text kept (cut past the entry cap), None once the buffer is full."""
+        settings = self.emulator.settings
+        if len(text) > settings.logger_max_entry_chars:
+            text = f"{LOG_TOO_LARGE} {text[:settings.logger_max_entry_chars]}"
+        cost = len(text) + LOG_RECORD_BYTES
+        if self._log_bytes + cost > settings.logger_max_buffer_bytes:
+            return None  # a runaway log loop must not grow the host's memory without bound
+        self._log_bytes += cost
         self.logs.append(LogRecord(level, text, self.now_ms()))
+        return text
 
     # The Apps Script globals (LockService, PropertiesService ...) are _Global descriptors, set on
     # the class below: no __getattr__ here, since a class with one has every attribute read of its

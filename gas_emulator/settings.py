@@ -27,10 +27,14 @@ class Settings:
     # -- Executions -------------------------------------------------------------------------
     #: spec 5 quotas page: script runtime 6 min / execution.
     max_execution_ms: float = 360_000
-    #: V8 runtime: real CPU seconds a JavaScript execution may compute without a service call
-    #: before it is ended with "Exceeded maximum execution time" (the virtual clock does not see
-    #: CPU time, so a busy loop needs its own cap). None = the 6-minute cap itself, as on Apps Script.
+    #: V8 runtime: real time a JavaScript execution may spend running (holding V8, not parked in a
+    #: kernel wait) before it ends with "Exceeded maximum execution time". Running time also counts
+    #: toward max_execution_ms with the virtual time that passed (the virtual clock alone cannot see
+    #: work); this is a separate, usually smaller cap on it. None = max_execution_ms alone.
     js_cpu_limit_ms: float | None = None
+    #: V8 runtime: the error an execution ends with when its isolate's heap is full (V8 heap cap:
+    #: GAS_EMU_V8_HEAP_MB). Apps Script's own text for this is undocumented (none found): a guess.
+    out_of_memory_message: str = "Exceeded memory limit"
     #: spec 5 quotas page: simultaneous executions 30 per user.
     max_simultaneous_per_user: int = 30
     #: spec 5 quotas page: simultaneous executions 1,000 per script.
@@ -84,6 +88,12 @@ class Settings:
     #: getLog() line shape is undocumented; community parsers split on " INFO: " after a Java
     #: Date.toString() stamp and drop a trailing "\n" (see services/logger.py). False = bare messages.
     logger_getlog_timestamps: bool = True
+    #: A log entry longer than this many characters is cut, after Apps Script's "Logging output
+    #: too large. Truncating output." (seen in the wild); the length it cuts at is unknown: a guess.
+    logger_max_entry_chars: int = 8_192
+    #: Logger/console memory per execution (bytes, roughly); later lines are dropped. Apps Script
+    #: keeps logs in Cloud Logging, with no documented per-execution total: this only guards the host.
+    logger_max_buffer_bytes: int = 16 * 1024 * 1024
     #: spec 4.3 [DOC]: getActiveUser().getEmail() is "" when policy hides the user (web apps as developer...).
     hide_active_user_email: bool = False
     #: spec 4.3 [DOC]: getActiveUserLocale() returns a String such as "en".

@@ -74,9 +74,11 @@ def _control_token(path: Path | None) -> tuple[str, bool]:
               help="Let POST /__control/reset delete the projects kept in the --state file.")
 @click.option("--user", "user_email", default="user@example.com", show_default=True,
               help="The account that owns projects and runs executions.")
+@click.option("--max-seconds", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="End each execution after this many seconds (default: Apps Script's 360).")
 def serve_api(host: str, port: int, state: Path | None, require_auth: bool, api_disabled: bool,
               fault_rate: float, fault_seed: int, control_token_file: Path | None,
-              allow_state_reset: bool, user_email: str) -> None:
+              allow_state_reset: bool, user_email: str, max_seconds: float | None) -> None:
     """Serve a fake Apps Script API (v1) on loopback until stopped.
 
     Point google-api-python-client at it with client_options={"api_endpoint": URL}; deployed web
@@ -94,8 +96,9 @@ def serve_api(host: str, port: int, state: Path | None, require_auth: bool, api_
                            fault_seed=fault_seed, user_email=user_email)
     token, show_token = _control_token(control_token_file)
     store = _make_store(state)
-    server = FakeApiServer(store, host=host, port=port, settings=settings, control_token=token,
-                           state_file=state, allow_state_reset=allow_state_reset)
+    engine = _process_engine(store, state, max_seconds)
+    server = FakeApiServer(store, host=host, port=port, settings=settings, engine=engine,
+                           control_token=token, state_file=state, allow_state_reset=allow_state_reset)
     try:
         server.start()
     except OSError as exc:
@@ -110,5 +113,16 @@ def serve_api(host: str, port: int, state: Path | None, require_auth: bool, api_
         pass
     finally:
         server.stop()
+        engine.close()
         if hasattr(store, "close"):
             store.close()
+
+
+def _process_engine(store: Any, state: Path | None, max_seconds: float | None) -> Any:
+    """Executions in worker processes (api_server.workers): no script can take the server down."""
+    from gas_emulator.api_server.workers import ProcessEngine
+    from gas_emulator.clock import RealClock
+    from gas_emulator.settings import Settings
+
+    settings = Settings() if max_seconds is None else Settings(max_execution_ms=max_seconds * 1000)
+    return ProcessEngine(store, RealClock(), state_path=state, settings=settings)

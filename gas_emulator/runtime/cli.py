@@ -1,15 +1,25 @@
 """``gas-emu run``: call one function of a local Apps Script project in the emulator's V8 runtime.
 
-Exit status: 0 the function returned, 1 it threw (the message and the JavaScript stack are
-printed), 2 usage errors (bad options, no project there). ``--json`` prints exactly one JSON
-document: ``result``, ``error`` (message, type, stack, or null), ``logs`` (level, text) and
-``elapsed_ms`` (virtual time).
+Exit status: 0 the function returned, 1 it threw or was ended (the 6-minute cap, or
+``--max-seconds``: "Exceeded maximum execution time"; a full heap: ``Settings.out_of_memory_message``;
+the message and the JavaScript stack are printed), 2 usage errors (bad options, no project there),
+130 Ctrl-C (the first one stops the JavaScript). ``--json`` prints exactly one JSON document:
+``result``, ``error`` (message, type, stack, or null), ``logs`` (level, text) and ``elapsed_ms``
+(virtual time).
+
+The function runs on a thread of its own so that the main thread, where Python handles Ctrl-C,
+stays free while JavaScript computes. The process caps its data (``limits.limit_process_data``), and
+when V8 runs out of memory where no script can be stopped (a builtin allocating in one C++ loop)
+the run still answers with that error, exit 1, before the process ends.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -20,6 +30,7 @@ from ..emulator import DEFAULT_USER
 from ..settings import ACCOUNT_CONSUMER, ACCOUNT_WORKSPACE
 
 DEFAULT_ROOT = Path("gas_src")
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 class ProjectMissing(click.ClickException):
@@ -63,11 +74,13 @@ def _same(clasp_json: Path, root: Path) -> bool:
 @click.option("--user", default=DEFAULT_USER, show_default=True, help="Email of the user running it.")
 @click.option("--account", type=click.Choice([ACCOUNT_CONSUMER, ACCOUNT_WORKSPACE]), default=ACCOUNT_CONSUMER,
               show_default=True, help="Account type (picks the daily quotas).")
+@click.option("--max-seconds", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="End the execution after this many seconds (default: Apps Script's 360).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.argument("function")
 @click.argument("args", nargs=-1)
-def run(root: Path | None, state: Path | None, user: str, account: str, as_json: bool, function: str,
-        args: tuple[str, ...]) -> None:
+def run(root: Path | None, state: Path | None, user: str, account: str, max_seconds: float | None,
+        as_json: bool, function: str, args: tuple[str, ...]) -> None:
     """Run FUNCTION of the Apps Script project with ARGs (each parsed as JSON when it parses).
 
     Example: gas-emu run --root gas_src nextId '"BDL"'
@@ -91,12 +104,64 @@ def run(root: Path | None, state: Path | None, user: str, account: str, as_json:
         store = SqliteStore(state)
         clock = VirtualClock(time.time() * 1000)  # state outlives the run: virtual time starts now
         seed = secrets.randbits(64)  # runs sharing state must not share getUuid/Math.random values
-    emulator = Emulator(store=store, clock=clock, seed=seed, settings=Settings(account=account),
-                        time_zone=project.time_zone)
-    outcome = run_function(emulator, project, function, [parse_arg(a) for a in args], user=user)
+    settings = Settings(account=account)
+    if max_seconds is not None:  # the whole cap: virtual time passed and real time running
+        settings = settings.with_(max_execution_ms=max_seconds * 1000)
+    emulator = Emulator(store=store, clock=clock, seed=seed, settings=settings, time_zone=project.time_zone)
+    outcome = _run_contained(lambda: run_function(emulator, project, function,
+                                                  [parse_arg(a) for a in args], user=user),
+                             as_json, settings.out_of_memory_message)
     _report(outcome, as_json)
     if outcome.error is not None:
         raise SystemExit(1)
+
+
+def _run_contained(call, as_json: bool, out_of_memory_message: str):
+    """Run ``call`` on its own thread: Ctrl-C stops it (130), a fatal out-of-memory answers (1)."""
+    from . import engine, limits
+
+    before, hook = limits.limit_process_data(), limits.on_fatal_oom
+    limits.on_fatal_oom = lambda: _die_out_of_memory(as_json, out_of_memory_message)
+    box: list = []
+
+    def target() -> None:
+        try:
+            box.append((call(), None))
+        except BaseException as err:  # noqa: BLE001 - handed to the main thread, raised there
+            box.append((None, err))
+
+    worker = threading.Thread(target=target, name="gas-emu-run", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.1)  # joins in slices: Python handles Ctrl-C only between them
+    except KeyboardInterrupt:
+        engine.stop_all(KeyboardInterrupt())
+        worker.join(1.0)  # the JavaScript ends at V8's next interrupt check
+        click.echo("Interrupted", err=True)
+        sys.stdout.flush()
+        os._exit(EXIT_INTERRUPTED)  # the run thread may still hold V8: no interpreter teardown
+    finally:
+        limits.restore_process_data(before)  # in-process callers (CliRunner) keep their limits
+        limits.on_fatal_oom = hook
+    outcome, error = box[0]
+    if error is not None:
+        raise error
+    return outcome
+
+
+def _die_out_of_memory(as_json: bool, message: str) -> None:
+    """V8 is out of memory for good (limits.on_fatal_oom): report the execution's error and end."""
+    from . import engine
+    from .errors import ScriptError
+    from .runner import RunOutcome
+
+    session = engine.current_session()
+    logs = list(session.ex.logs) if session is not None else []
+    _report(RunOutcome(None, ScriptError(message, "Exception"), logs), as_json)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(1)
 
 
 def _report(outcome, as_json: bool) -> None:

@@ -11,9 +11,11 @@ lock traffic. 1,000 live executions parked on one isolate measured fine here (2,
 Termination: V8's ``TerminateExecution`` and ``RequestInterrupt`` are thread-safe but STPyV8 does
 not expose them for an isolate, so they are called through ctypes on the exported V8 symbols. A
 termination cannot be caught by JavaScript (``catch`` and ``finally`` do not run), which is what
-``kernel.Terminated`` needs. A watchdog thread ends JavaScript that computes without any service
-call for longer than ``Settings.js_cpu_limit_ms`` of its thread's CPU time (the virtual clock cannot
-see a busy loop; thread CPU time is what the loop consumes, whatever the other threads do).
+``kernel.Terminated`` needs. A watchdog thread ends an execution whose time is up: the real time it
+spent running (holding V8, not parked in the kernel: a busy loop, a loop of cheap service calls,
+``Atomics.wait``, which V8 wakes for an interrupt) counts toward its cap together with the virtual
+time that passed for it (sleeps, modeled latency), since the virtual clock alone cannot see work.
+Memory: ``limits`` (heap cap, near-limit termination, fatal out-of-memory hook).
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from typing import TYPE_CHECKING
 
 import _STPyV8
 
-from ..errors import ExceededMaximumExecutionTime
+from ..errors import ExceededMaximumExecutionTime, GasError
 from ..kernel import Terminated
-from . import icu  # importing it starts V8, with ICU data (Intl) in effect
+from . import icu, limits  # icu starts V8 with ICU data (Intl), after limits set its heap flag
 
 if TYPE_CHECKING:
     from ..execution import Execution
@@ -50,7 +52,11 @@ DEFAULT_ISOLATES = int(os.environ.get("GAS_EMU_V8_ISOLATES", "2"))
 #: Executions an isolate serves before it is retired and disposed (see Isolate). Measured here:
 #: a finished context keeps ~165 KB, so 256 executions keep ~40 MB per isolate at most.
 RETIRE_AFTER = int(os.environ.get("GAS_EMU_V8_RETIRE_AFTER", "256"))
-#: How often the watchdog samples thread CPU time (real seconds).
+#: An isolate whose heap is this full when an execution ends is retired: finished contexts are kept
+#: (see Isolate), so what they hold counts against later executions (bench/soak.py, 64 MB heaps
+#: and 50 MB web-app responses: 1 normal execution in 10,000 ended with out_of_memory_message).
+RETIRE_AT_HEAP_SHARE = 0.5
+#: How often the watchdog looks at each running execution's time (real seconds).
 WATCHDOG_POLL_S = 0.05
 
 
@@ -65,7 +71,7 @@ class Isolate:
     its last execution ends (disposal runs no weak callbacks; measured: RSS returns to baseline).
     """
 
-    __slots__ = ("js", "ptr", "live", "served", "retired", "zone", "zone_set")
+    __slots__ = ("js", "ptr", "live", "served", "retired", "zone", "zone_set", "poisoned")
 
     def __init__(self, zone: str) -> None:
         self.js = _STPyV8.JSIsolate(True)  # owner: disposed when the last reference goes
@@ -75,6 +81,7 @@ class Isolate:
         self.retired = False
         self.zone = zone  # the ICU id of Date's local time zone here (icu.set_isolate_zone)
         self.zone_set = False
+        self.poisoned = False  # an execution filled its heap: retire it when that execution ends
 
 
 class IsolatePool:
@@ -90,6 +97,7 @@ class IsolatePool:
         self._active: dict[str, list[Isolate]] = {}
         self._lock = threading.Lock()
         self.created = 0
+        self.poisoned = 0  # isolates retired because an execution filled their heap
 
     def acquire(self, zone: str = "UTC") -> Isolate:
         with self._lock:
@@ -109,6 +117,10 @@ class IsolatePool:
         """Called after the execution left and unlocked the isolate."""
         with self._lock:
             iso.live -= 1
+            if iso.poisoned and not iso.retired:  # its heap is full of immortal contexts' data
+                iso.retired = True
+                self._active[iso.zone].remove(iso)
+                self.poisoned += 1
             if iso.retired and iso.live == 0:
                 iso.js = None  # the last reference: V8 disposes the isolate here
 
@@ -134,21 +146,27 @@ class Session:
         self.ctx = None
         self.bridge = None
         self.stopped: Terminated | None = None  # set when V8 was told to terminate this execution
-        self.parked = False  # the watchdog skips parked executions: they use no CPU
+        self.parked = False  # the watchdog skips parked executions: they use no time of their own
         self._pending: Terminated | None = None
         self._unlocker = None
         self._parks = 0
         self.zone = icu.icu_zone_id(ex.emulator.time_zone)  # Date's local time (see icu.py)
-        limit = ex.emulator.settings.js_cpu_limit_ms
-        self.cpu_limit_s = (ex.emulator.settings.max_execution_ms if limit is None else limit) / 1000.0
+        settings = ex.emulator.settings
+        limit = settings.js_cpu_limit_ms
+        self.run_limit_s = (settings.max_execution_ms if limit is None else limit) / 1000.0
+        self.ran_s = 0.0  # real time spent running (holding V8) before the current stretch
+        self._running_since = 0.0
 
     def __enter__(self) -> Session:
+        if STOP_ALL.stop is not None:
+            raise STOP_ALL.stop
         self.iso = self.pool.acquire(self.zone)
         self._locker = _STPyV8.JSLocker(self.iso.js)
         self._locker.enter()
         self.iso.js.enter()
         if self.iso.ptr is None:
             self.iso.ptr = _get_current()
+            limits.watch_isolate(self.iso.ptr)
         self.ctx = _STPyV8.JSContext(None)
         self.ctx.enter()
         if not self.iso.zone_set:
@@ -157,9 +175,8 @@ class Session:
         setattr(self.ctx.locals, "__gasZone", self.zone)  # for Intl (icu.py); setattr: no name mangling
         self.thread_id = threading.get_ident()
         self._outer, _current.session = getattr(_current, "session", None), self
-        self._cpu_clock = time.pthread_getcpuclockid(self.thread_id)
-        self._seen_calls, self._base_cpu = -1, 0.0
         self._previous_hook, self.ex.actor.park_hook = self.ex.actor.park_hook, self
+        self._running_since = time.monotonic()
         WATCHDOG.register(self)
         return self
 
@@ -168,6 +185,8 @@ class Session:
         self.ex.actor.park_hook = self._previous_hook
         _current.session = self._outer
         _cancel_terminate(self.iso.ptr)  # nothing of this execution may reach the next one
+        if limits.heap_used_share(self.iso.ptr) > RETIRE_AT_HEAP_SHARE:
+            self.iso.poisoned = True  # what finished contexts keep would end the next executions
         self.ctx.leave()
         immortal(self.ctx)  # see Isolate: a context that called Python must never be collected
         self.ctx = None
@@ -183,6 +202,7 @@ class Session:
     def park(self) -> None:
         self._parks += 1
         if self._parks == 1:  # nested: a kernel wait inside a call that already released V8
+            self.ran_s += time.monotonic() - self._running_since
             self.parked = True
             self._unlocker = _STPyV8.JSUnlocker()
             self._unlocker.enter()
@@ -192,7 +212,10 @@ class Session:
         if self._parks == 0:
             self._unlocker.leave()
             self._unlocker = None
+            self._running_since = time.monotonic()
             self.parked = False
+            if STOP_ALL.stop is not None:
+                self.terminate(STOP_ALL.stop)
 
     # ------------------------------------------------------------------ termination
     def terminate(self, stop: Terminated) -> None:
@@ -206,23 +229,61 @@ class Session:
             _cancel_terminate(self.iso.ptr)
             raise self.stopped
 
-    def _watch(self) -> None:
-        """Watchdog thread (holding its lock): terminate a thread busy too long without a call."""
-        calls = self.calls()
-        cpu = time.clock_gettime(self._cpu_clock)
-        if calls != self._seen_calls:
-            self._seen_calls, self._base_cpu = calls, cpu
-            return
+    def used_s(self) -> float:
+        """Time this execution has used: real time running, plus virtual time passed (seconds)."""
         ex = self.ex
-        overdue = not ex.emulator.clock.is_virtual and ex.now_ms() >= ex.deadline_ms
-        if self.stopped is None and (cpu - self._base_cpu > self.cpu_limit_s or overdue):
-            self._pending = Terminated(ExceededMaximumExecutionTime())
-            _request_interrupt(self.iso.ptr, _ON_INTERRUPT, None)
+        running = 0.0 if self.parked else time.monotonic() - self._running_since
+        if ex.emulator.clock.is_virtual:
+            return self.ran_s + running + (ex.now_ms() - ex.start_ms) / 1000.0
+        return (ex.now_ms() - ex.start_ms) / 1000.0  # real clock: every wait is real time already
+
+    def _watch(self) -> None:
+        """Watchdog thread (holding its lock): end an execution whose time is up."""
+        if self.stopped is not None or self._pending is not None:
+            return
+        cap_s = self.ex.emulator.settings.max_execution_ms / 1000.0
+        running = self.ran_s + time.monotonic() - self._running_since
+        if self.used_s() >= cap_s or running >= self.run_limit_s:
+            self.stop_soon(Terminated(ExceededMaximumExecutionTime()))
+
+    def stop_soon(self, stop: Terminated) -> None:
+        """Any thread: have this execution terminated on its own thread at V8's next interrupt check."""
+        self._pending = stop
+        _request_interrupt(self.iso.ptr, _ON_INTERRUPT, None)
 
     def _interrupted(self) -> None:
-        """On the JavaScript thread, inside V8: terminate if still busy since the watchdog looked."""
-        if self._pending is not None and self.stopped is None and self.calls() == self._seen_calls:
+        """On the JavaScript thread, inside V8: terminate if the watchdog asked for it."""
+        if self._pending is not None and self.stopped is None:
             self.terminate(self._pending)
+
+    def out_of_memory(self) -> bool:
+        """Near the heap cap (on this thread, in V8): end this execution; False if already ending."""
+        self.iso.poisoned = True
+        if self.stopped is not None:
+            return False
+        message = self.ex.emulator.settings.out_of_memory_message
+        self.terminate(Terminated(GasError(message)))
+        return True
+
+
+class _StopAll:
+    """Set by ``stop_all`` (Ctrl-C): every running execution ends and no new one starts V8."""
+
+    stop: Terminated | None = None
+
+
+STOP_ALL = _StopAll()
+
+
+def stop_all(error: Exception) -> None:
+    """End every JavaScript execution of the process now (any thread), e.g. on Ctrl-C."""
+    STOP_ALL.stop = Terminated(error)
+    WATCHDOG.stop_running(STOP_ALL.stop)
+
+
+def clear_stop() -> None:
+    """After ``stop_all``, once its executions ended: executions may start again."""
+    STOP_ALL.stop = None
 
 
 _current = threading.local()
@@ -258,6 +319,16 @@ class Watchdog:
     def session_on(self, thread_id: int) -> Session | None:
         return self._sessions.get(thread_id)
 
+    def count(self) -> int:
+        """Executions holding a V8 session now."""
+        return len(self._sessions)
+
+    def stop_running(self, stop: Terminated) -> None:
+        with self._lock:  # a registered session's isolate is alive (unregister takes this lock)
+            for session in self._sessions.values():
+                if not session.parked:
+                    session.stop_soon(stop)
+
     def _loop(self) -> None:
         while True:
             time.sleep(WATCHDOG_POLL_S)  # a background sampler: no test waits on it
@@ -277,3 +348,16 @@ def _interrupt(isolate_ptr: int, data: int) -> None:
 
 
 _ON_INTERRUPT = _INTERRUPT(_interrupt)  # kept alive for the life of the process
+
+
+def _near_heap_limit() -> bool:
+    session = WATCHDOG.session_on(threading.get_ident())
+    return session.out_of_memory() if session is not None else True
+
+
+limits.near_limit_hook = _near_heap_limit
+
+
+def current_session() -> Session | None:
+    """The execution running JavaScript on this thread (for the fatal out-of-memory hook)."""
+    return WATCHDOG.session_on(threading.get_ident())

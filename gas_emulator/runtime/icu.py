@@ -36,6 +36,7 @@ from importlib.resources import files
 import _STPyV8
 
 from ..services.timezones import resolve_zone
+from . import limits  # noqa: F401 - sets V8's heap flag, which must precede V8's start below
 
 _v8 = ctypes.CDLL(_STPyV8.__file__)
 _initialize_icu = _v8._ZN2v82V813InitializeICUEPKc

@@ -63,8 +63,9 @@ class Logger:
             text = to_js_string(data["message"])
         else:
             text = java_string(data)
-        self._ex.log("info", text)
-        self._lines.append((self._ex.now_ms(), text))
+        kept = self._ex.log("info", text)
+        if kept is not None:  # the execution's log buffer is bounded (Execution.log)
+            self._lines.append((self._ex.now_ms(), kept))
         return self
 
     def getLog(self) -> str:

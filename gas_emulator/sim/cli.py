@@ -19,6 +19,7 @@ from .explore import parse_seeds, parse_shard, shard_seeds, shrink
 from .faults import parse_faults
 from .latency import PROFILES
 from .report import Report, canonical_trace
+from .runner import SimulationInterrupted
 from .runner import simulate as run_simulation
 from .workload import Workload, WorkloadError, parse_args_json, parse_duration_ms
 
@@ -116,7 +117,11 @@ def simulate(root, python_ref, function, args_json, executions, users, rate, lat
 
         report = run_stress(workload, mode=stress, seed=seed, store_path=store_path, **options)
     else:
-        report = run_simulation(workload, seed=seed, **options)
+        try:
+            report = run_simulation(workload, seed=seed, **options)
+        except SimulationInterrupted as stop:  # Ctrl-C: what ran so far, then 130 as for SIGINT
+            _emit(stop.report, as_json)
+            sys.exit(EXIT_INTERRUPTED)
     if report_dir:
         from .html import write_html
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import gc
 import random
 import shlex
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -54,6 +55,10 @@ from .workload import Workload
 
 #: The error recorded for executions that were still blocked when nothing else could run.
 DEADLOCK_MESSAGE = "Simulation deadlock: blocked forever with nothing left to wake it"
+#: The error recorded for JavaScript executions that Ctrl-C ended (the emulator's text).
+INTERRUPTED_MESSAGE = "Interrupted (Ctrl-C)"
+#: Real seconds a Ctrl-C'd JavaScript run gets to wind down (each execution ends at once).
+STOP_GRACE_S = 5.0
 
 
 def simulate(workload: Workload, *, seed: int = 0, latency: str | LatencyModel = "gas",
@@ -74,11 +79,22 @@ def simulate(workload: Workload, *, seed: int = 0, latency: str | LatencyModel =
     emu.locks = RecordingLockTable(emu)
     if setup is not None:
         setup(emu)
-    records, wall_s = _run(emu, workload, seed)
+    records, wall_s, interrupted = _run(emu, workload, seed)
     report = _report(emu, plan, workload, records, wall_s, seed, model, faults)
     report.replay_command = replay_command(workload, seed, model.name, faults, checks)
     report.checks = run_checks(report, checks)
+    if interrupted:
+        raise SimulationInterrupted(report)
     return report
+
+
+class SimulationInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a run; ``report`` holds what ran until then (interrupted executions carry
+    INTERRUPTED_MESSAGE). A KeyboardInterrupt, so whoever stops on Ctrl-C still does."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__()
+        self.report = report
 
 
 def _run(emu: Emulator, workload: Workload, seed: int) -> tuple[list[ExecutionRecord], float]:
@@ -100,20 +116,52 @@ def _run(emu: Emulator, workload: Workload, seed: int) -> tuple[list[ExecutionRe
     try:
         actors = [emu.kernel.spawn(rec.name, make(rec), origin + rec.arrival_ms) for rec in records]
         started = time.perf_counter()
+        interrupted = False
         try:
             emu.kernel.run()
         except SimulationDeadlock:
             for rec in records:
                 if rec.end_ms is None:
                     rec.error, rec.error_type = DEADLOCK_MESSAGE, "SimulationDeadlock"
+        except KeyboardInterrupt:
+            interrupted = True
+            if workload.is_javascript:
+                _stop_javascript(actors)
         wall_s = time.perf_counter() - started
     finally:
         if collecting:
             gc.enable()
-    for actor in actors:  # an interrupt inside an execution must not be swallowed
+    for actor, rec in zip(actors, records, strict=True):
         if actor.error is not None and not isinstance(actor.error, Exception):
-            raise actor.error
-    return records, wall_s
+            if not interrupted:
+                raise actor.error  # an interrupt inside an execution must not be swallowed
+            rec.error, rec.error_type = INTERRUPTED_MESSAGE, type(actor.error).__name__
+    return records, wall_s, interrupted
+
+
+def _stop_javascript(actors: list) -> None:
+    """Ctrl-C reached the driver while actor threads run V8: end their JavaScript and let every
+    actor finish (at once: none starts V8 again), so that no thread is inside V8 when the process
+    exits (measured: exiting with one there aborted, "FATAL: exception not rethrown")."""
+    from ..runtime import engine
+
+    engine.stop_all(GasError(INTERRUPTED_MESSAGE))
+    try:
+        deadline = time.monotonic() + STOP_GRACE_S
+        for actor in actors:
+            while time.monotonic() < deadline and not _thread_ended(actor):
+                thread = actor.thread
+                if thread is None or thread.ident is None:  # the kernel starts it (it ends at once)
+                    threading.Event().wait(0.01)
+                else:
+                    thread.join(max(0.0, deadline - time.monotonic()))
+    finally:
+        engine.clear_stop()
+
+
+def _thread_ended(actor) -> bool:
+    thread = actor.thread
+    return actor.done and (thread is None or (thread.ident is not None and not thread.is_alive()))
 
 
 def _actor(emu: Emulator, target, workload: Workload, rec: ExecutionRecord, origin: float):

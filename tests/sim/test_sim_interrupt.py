@@ -1,0 +1,81 @@
+"""Ctrl-C during a JavaScript simulate/explore: exit 130 at once with the report of what ran so far,
+and no fatal error from a thread left inside V8. SIGINT goes to a real ``gas-emu`` subprocess, sent
+once its JavaScript runs (the harness below says so on stderr)."""
+
+from __future__ import annotations
+
+import json
+import selectors
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gas_emulator.sim.runner import SimulationInterrupted, simulate
+from gas_emulator.sim.workload import Workload
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+# gas-emu with one addition: "running" on stderr once an execution holds V8.
+HARNESS = """
+import sys, threading
+from gas_emulator.runtime import engine
+
+def announce():
+    while engine.WATCHDOG.count() == 0:
+        threading.Event().wait(0.01)
+    print("running", file=sys.stderr, flush=True)
+
+threading.Thread(target=announce, daemon=True).start()
+from gas_emulator.cli import main
+main(sys.argv[1:], prog_name="gas-emu")
+"""
+INTERRUPTED = "Interrupted (Ctrl-C)"  # sim.runner.INTERRUPTED_MESSAGE
+
+
+def interrupt_when_running(*args: str) -> tuple[int, str, str]:
+    proc = subprocess.Popen([sys.executable, "-c", HARNESS, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stderr, selectors.EVENT_READ)
+            assert sel.select(timeout=60), "no JavaScript ran within 60 s"
+        assert proc.stderr.readline() == "running\n"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=5)  # the brief's bound is 1 s; 5 on a loaded machine
+    finally:
+        proc.kill()
+    return proc.returncode, out, err
+
+
+def test_simulate_ctrl_c_exits_130_with_the_executions_so_far():
+    code, out, err = interrupt_when_running(
+        "simulate", "--root", str(FIXTURES / "gas_hostile"), "--function", "markThenSpin", "-n", "3",
+        "--json")
+    assert (code, "Fatal" in err, "FATAL" in err) == (130, False, False), err
+    assert {e["error"] for e in json.loads(out)["executions"]} == {INTERRUPTED}
+
+
+def test_explore_ctrl_c_exits_130_with_the_seeds_so_far():
+    code, out, err = interrupt_when_running(
+        "explore", "--root", str(FIXTURES / "sim_counter_locked"), "--function", "nextId", "-n", "5",
+        "--seeds", "0:1000000", "--json")
+    assert (code, "Fatal" in err, "FATAL" in err) == (130, False, False), err
+    doc = json.loads(out)
+    assert doc["interrupted"] is True and doc["ok"] is True
+
+
+def test_a_python_simulation_stopped_by_ctrl_c_reports_the_executions_so_far():
+    finished = []
+
+    def work(ex):
+        ex.PropertiesService.getScriptProperties().getProperty("k")
+        if len(finished) >= 3:
+            raise KeyboardInterrupt  # what Ctrl-C looks like inside the running greenlet
+        finished.append(ex.id)
+
+    with pytest.raises(SimulationInterrupted) as stop:
+        simulate(Workload(function="work", callable=work, executions=50, users=5), seed=1)
+    ended = [e.error for e in stop.value.report.executions if e.end_ms is not None]
+    assert sorted(ended, key=str) == [INTERRUPTED, None, None, None]  # the rest never started
