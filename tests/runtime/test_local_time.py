@@ -175,3 +175,21 @@ def test_an_emulator_zone_that_is_not_a_string_is_gmt(one_file_project):
     emu.time_zone = None  # set by hand, bypassing the manifest
     project = one_file_project("function f() { return new Date(0).getTimezoneOffset(); }", zone=None)
     assert run_function(emu, project, "f").result == 0
+
+
+def test_an_idle_isolate_moves_to_the_next_zone_instead_of_a_new_one(monkeypatch):
+    """Isolates are few however many zones a process serves one after another (each reserves ~0.5 GB
+    of address space, which a worker's data cap counts), and each run still sees its own zone."""
+    from gas_emulator.runtime import engine
+
+    pool = engine.IsolatePool(size=1)
+    monkeypatch.setattr(engine, "POOL", pool)
+    monkeypatch.setattr(engine.Session.__init__, "__defaults__", (pool,))
+    from tests.runtime.conftest import one_file
+
+    hours = []
+    for zone in ["UTC", "America/New_York", "Asia/Kolkata", "UTC"]:
+        project = one_file("function f() { return new Date('2024-07-04T12:00:00Z').getHours(); }", zone)
+        hours.append(run_function(Emulator(), project, "f").unwrap())
+    assert hours == [12, 8, 17, 12]
+    assert pool.created == 1
