@@ -131,7 +131,8 @@ def _run(emu: Emulator, workload: Workload, seed: int) -> tuple[list[ExecutionRe
     finally:
         if collecting:
             gc.enable()
-    for actor, rec in zip(actors, records, strict=True):
+    # records may have grown past the spawned actors: trigger executions (sim/triggers.py) append theirs
+    for actor, rec in zip(actors, records[:len(actors)], strict=True):
         if actor.error is not None and not isinstance(actor.error, Exception):
             if not interrupted:
                 raise actor.error  # an interrupt inside an execution must not be swallowed
