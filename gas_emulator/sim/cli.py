@@ -15,9 +15,10 @@ import click
 from rich.console import Console
 
 from .explore import explore as explore_seeds
-from .explore import parse_seeds, parse_shard, shard_seeds, shrink
+from .explore import parse_seeds, parse_shard, shard_seeds, shrink, workload_command
 from .faults import parse_faults
 from .latency import PROFILES
+from .parallel import default_jobs
 from .report import Report, canonical_trace
 from .runner import simulate as run_simulation
 from .workload import Workload, WorkloadError, parse_args_json
@@ -125,9 +126,11 @@ def simulate(root, python_ref, function, args_json, executions, users, rate, lat
 @click.option("--shard", metavar="I/N", help="Run only shard I of N (1-based) of the seed range.")
 @click.option("--all", "collect_all", is_flag=True, help="Collect every failing seed, not just the first.")
 @click.option("--shrink", "do_shrink", is_flag=True, help="Shrink the first failure to fewer executions.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=default_jobs,
+              help="Worker processes (default: the CPUs available); the result is the same for any N.")
 @usage_errors
 def explore(root, python_ref, function, args_json, executions, users, rate, latency, faults, checks,
-            as_json, seeds, shard, collect_all, do_shrink) -> None:
+            as_json, seeds, shard, collect_all, do_shrink, jobs) -> None:
     """Run a range of seeds; stop at the first failing one (or collect them all with --all).
 
     Example: gas-emu explore --python myproj.ids --function next_id -n 50 --seeds 0:1000
@@ -135,10 +138,13 @@ def explore(root, python_ref, function, args_json, executions, users, rate, late
     """
     workload = build_workload(root, python_ref, function, args_json, executions, users, rate)
     options = _options(latency, faults, checks)
-    selected = shard_seeds(parse_seeds(seeds), *parse_shard(shard))
-    result = _explore_with_progress(workload, selected, not collect_all, options, as_json)
+    seed_range = parse_seeds(seeds)
+    selected = shard_seeds(seed_range, *parse_shard(shard))
+    result = _explore_with_progress(workload, selected, not collect_all, options, as_json, jobs)
     doc = {"seeds": f"{selected.start}:{selected.stop}" if selected.step == 1 else list(selected),
-           "shard": shard or "1/1", "seeds_run": result.seeds_run, "ok": result.ok,
+           "range": f"{seed_range.start}:{seed_range.stop}", "shard": shard or "1/1",
+           "workload": workload_command(workload, **options),
+           "seeds_run": result.seeds_run, "ok": result.ok,
            "interrupted": result.interrupted,
            "failures": [{"seed": r.seed, "trace_hash": r.trace_hash, "replay_command": r.replay_command,
                          "failed_checks": [c.to_dict() for c in r.failed_checks]}
@@ -152,13 +158,13 @@ def explore(root, python_ref, function, args_json, executions, users, rate, late
     sys.exit(1 if not result.ok else EXIT_INTERRUPTED if result.interrupted else 0)
 
 
-def _explore_with_progress(workload, seeds, stop_at_first, options, quiet):
+def _explore_with_progress(workload, seeds, stop_at_first, options, quiet, jobs):
     from rich.progress import Progress
 
     console = Console(stderr=True)
     with Progress(console=console, disable=quiet or not console.is_terminal) as bar:
-        task = bar.add_task("seeds", total=len(seeds))
-        return explore_seeds(workload, seeds, stop_at_first=stop_at_first,
+        task = bar.add_task(f"seeds ({jobs} jobs)" if jobs > 1 else "seeds", total=len(seeds))
+        return explore_seeds(workload, seeds, stop_at_first=stop_at_first, jobs=jobs,
                              progress=lambda seed, report: bar.advance(task), **options)
 
 

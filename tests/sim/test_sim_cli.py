@@ -95,9 +95,18 @@ def test_explore_stopped_by_ctrl_c_reports_the_seeds_it_ran(monkeypatch):
 
     monkeypatch.setattr(explore_module, "simulate", simulate_until_interrupted)
     result = _run("explore", *PY, "--function", "counter_with_lock", "-n", "5", "--seeds", "0:100",
-                  "--check", "unique")
+                  "--check", "unique", "--jobs", "1")
     assert result.exit_code == 130
     assert "3 seeds run (shard 1/1) before Ctrl-C stopped the range: all passed" in result.output
+
+
+def test_explore_json_is_the_same_with_two_jobs():
+    command = ["explore", *PY, "--function", "rare_failure", "-n", "3", "--users", "2", "--seeds", "2:40",
+               "--all", "--check", "no-errors", "--json"]
+    one, two = _run(*command, "--jobs", "1"), _run(*command, "--jobs", "2")
+    assert two.exit_code == one.exit_code == 1
+    assert json.loads(two.output) == json.loads(one.output)
+    assert [f["seed"] for f in json.loads(two.output)["failures"]] == [15, 22, 29, 30, 32, 36]
 
 
 def test_explore_shrink_prints_a_smaller_replay():
