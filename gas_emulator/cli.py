@@ -1,4 +1,4 @@
-"""``gas-emu``: the emulator's command line (run, simulate, explore, replay, serve-api).
+"""``gas-emu``: the emulator's command line (run, simulate, explore, replay, merge, serve-api).
 
 Each command lives beside the code it drives and is imported only when used, so ``gas-emu --help``
 stays fast. Exit status: 0 ok, 1 the function threw or a check failed, 2 usage errors.
@@ -16,6 +16,7 @@ COMMANDS = {
     "simulate": ("gas_emulator.sim.cli:simulate", "Simulate N simultaneous executions under a seed."),
     "explore": ("gas_emulator.sim.cli:explore", "Run a range of seeds; stop at the first failure."),
     "replay": ("gas_emulator.sim.cli:replay", "Rerun one seed and print its trace."),
+    "merge": ("gas_emulator.sim.merge:merge", "Merge the explore --shard outputs of a CI matrix."),
     "serve-api": ("gas_emulator.api_server.cli:serve_api", "Serve a fake Apps Script REST API on loopback."),
 }
 
