@@ -81,9 +81,9 @@ def _emit(report: Report, as_json: bool, *, include_trace: bool = False) -> None
     if as_json:
         click.echo(json.dumps(report.to_dict(include_trace=include_trace), default=str))
     else:
-        from .render import render
+        from .render import output_console, render
 
-        render(report, Console(highlight=False))
+        render(report, output_console())
 
 
 @click.command()

@@ -48,6 +48,14 @@ def test_failed_check_exits_1_and_prints_seed_and_replay_command():
     assert expected in result.output.replace("\n", " ")
 
 
+def test_piped_output_keeps_the_trace_hash_and_replay_command_whole():
+    args = ["simulate", *PY, "--function", "counter_no_lock", "-n", "10", "--seed", "4", "--check", "unique"]
+    doc = json.loads(_run(*args, "--json").output)
+    lines = _run(*args).output.splitlines()
+    assert doc["replay_command"] in lines  # one line, never wrapped at 80 columns nor cut with "…"
+    assert any(line.split() == ["│", "trace", "hash", "│", doc["trace_hash"], "│"] for line in lines)
+
+
 def test_replay_reproduces_the_simulated_trace_hash():
     sim = json.loads(_run("simulate", *PY, "--function", "six_calls", "-n", "8", "--users", "2",
                           "--seed", "21", "--faults", "all", "--json").output)

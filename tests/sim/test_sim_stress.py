@@ -30,3 +30,30 @@ def test_processes_mode_needs_a_named_workload():
     wl = Workload(function="f", callable=lambda ex: 1)
     with pytest.raises(WorkloadError, match="--stress processes needs a workload by name"):
         run_stress(wl, mode="processes")
+
+
+def test_stress_counts_every_service_call():
+    report = run_stress(py_workload("counter_with_lock", executions=6, users=2), mode="threads")
+    # each execution: lock.acquire, properties.get, properties.set, lock.release
+    assert report.summary()["service_calls"] == 24
+    assert [rec.service_calls for rec in report.executions] == [4] * 6
+
+
+def test_processes_mode_counts_the_calls_of_every_process(tmp_path):
+    report = run_stress(py_workload("counter_with_lock", executions=4), mode="processes",
+                        store_path=str(tmp_path / "s.sqlite"))
+    assert report.summary()["service_calls"] == 16
+
+
+def test_stress_output_says_real_time_and_has_no_trace_hash():
+    from click.testing import CliRunner
+    from sim_helpers import PY_WORKLOADS
+
+    from gas_emulator.cli import main
+
+    result = CliRunner().invoke(main, ["simulate", "--python", str(PY_WORKLOADS), "--function",
+                                       "counter_with_lock", "-n", "3", "--stress", "threads"])
+    assert result.exit_code == 0
+    assert "ms (real)" in result.output and "(virtual)" not in result.output
+    assert "none: a stress run is not reproducible (real time, real threads)" in result.output
+    assert "12 in " in result.output  # service calls
