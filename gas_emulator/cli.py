@@ -2,11 +2,17 @@
 
 Each command lives beside the code it drives and is imported only when used, so ``gas-emu --help``
 stays fast. Exit status: 0 ok, 1 the function threw or a check failed, 2 usage errors.
+
+``--json`` documents, every command: one JSON object on stdout, keys in snake_case, ``ok`` (bool)
+at the top; a command that fails before it has anything to report prints
+``{"ok": false, "error": {"message": ..., "exit_code": ...}}`` (gasctl's shape), and the usual
+message still goes to stderr.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
 
 import click
 
@@ -21,7 +27,30 @@ COMMANDS = {
 }
 
 
+#: ctx.meta key: the command line asked for one JSON document.
+JSON_FLAG = "gas_emu.json"
+
+
+def error_document(message: str, exit_code: int) -> dict:
+    """What ``--json`` prints when a command fails before it has a report: the shape gasctl uses."""
+    return {"ok": False, "error": {"message": message, "exit_code": exit_code}}
+
+
 class LazyGroup(click.Group):
+    """Commands imported on first use; with ``--json``, a failure is a JSON document too."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[JSON_FLAG] = "--json" in args
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as err:
+            if ctx.meta.get(JSON_FLAG):
+                click.echo(json.dumps(error_document(err.format_message(), err.exit_code)))
+            raise
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 

@@ -1,15 +1,16 @@
 """``gas-emu run``: call one function of a local Apps Script project in the emulator's V8 runtime.
 
 Exit status: 0 the function returned, 1 it threw (the message and the JavaScript stack are
-printed), 2 usage errors (bad options, no project there). ``--json`` prints exactly one JSON
-document: ``result``, ``error`` (message, type, stack, or null), ``logs`` (level, text) and
-``elapsed_ms`` (virtual time).
+printed), 2 usage errors (bad options, no project there, no such function). ``--json`` prints exactly one JSON
+document: ``ok``, ``result``, ``error`` (message, exit_code, type, stack, or null), ``logs``
+(level, text) and ``elapsed_ms`` (virtual time).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import time
 from pathlib import Path
 
@@ -62,11 +63,13 @@ def _same(clasp_json: Path, root: Path) -> bool:
 @click.option("--user", default=DEFAULT_USER, show_default=True, help="Email of the user running it.")
 @click.option("--account", type=click.Choice([ACCOUNT_CONSUMER, ACCOUNT_WORKSPACE]), default=ACCOUNT_CONSUMER,
               show_default=True, help="Account type (picks the daily quotas).")
+@click.option("--seed", type=int, default=None,
+              help="Seed of getUuid() and Math.random (default: a fresh one each run, as on Apps Script).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.argument("function")
 @click.argument("args", nargs=-1)
-def run(root: Path | None, state: Path | None, user: str, account: str, as_json: bool, function: str,
-        args: tuple[str, ...]) -> None:
+def run(root: Path | None, state: Path | None, user: str, account: str, seed: int | None, as_json: bool,
+        function: str, args: tuple[str, ...]) -> None:
     """Run FUNCTION of the Apps Script project with ARGs (each parsed as JSON when it parses).
 
     Example: gas-emu run --root gas_src nextId '"BDL"'
@@ -75,6 +78,7 @@ def run(root: Path | None, state: Path | None, user: str, account: str, as_json:
     from gas_emulator.clock import VirtualClock
 
     from . import Project, ProjectError, run_function
+    from .runner import FUNCTION_NOT_FOUND
 
     directory, clasp_json = _project_location(root)
     try:
@@ -89,12 +93,18 @@ def run(root: Path | None, state: Path | None, user: str, account: str, as_json:
 
         store = SqliteStore(state)
         clock = VirtualClock(time.time() * 1000)  # state outlives the run: virtual time starts now
+    if seed is None:
+        seed = secrets.randbits(64)  # getUuid() must not repeat from one run to the next
     emulator = Emulator(store=store, clock=clock, settings=Settings(account=account),
-                        time_zone=project.time_zone)
+                        time_zone=project.time_zone, seed=seed)
     outcome = run_function(emulator, project, function, [parse_arg(a) for a in args], user=user)
-    _report(outcome, as_json)
+    exit_code = 0
     if outcome.error is not None:
-        raise SystemExit(1)
+        # an unknown function is a usage error: nothing ran (the message is Apps Script's)
+        exit_code = 2 if outcome.error.message == FUNCTION_NOT_FOUND.format(function) else 1
+    _report(outcome, as_json, exit_code)
+    if exit_code:
+        raise SystemExit(exit_code)
 
 
 def _use_time_zone(zone: str) -> None:
@@ -104,13 +114,14 @@ def _use_time_zone(zone: str) -> None:
     time.tzset()
 
 
-def _report(outcome, as_json: bool) -> None:
+def _report(outcome, as_json: bool, exit_code: int) -> None:
     error = outcome.error
     if as_json:
         doc = {
+            "ok": error is None,
             "result": outcome.result,
             "error": None if error is None else {
-                "message": error.message, "type": error.error_type,
+                "message": error.message, "exit_code": exit_code, "type": error.error_type,
                 "stack": [{"function": f.function, "file": f.file, "line": f.line} for f in error.stack]},
             "logs": [{"level": r.level, "text": r.text} for r in outcome.logs],
             "elapsed_ms": outcome.elapsed_ms,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -30,10 +31,12 @@ EXIT_INTERRUPTED = 130
 def workload_options(fn):
     """The options that describe a workload (shared by the three commands)."""
     options = [
-        click.option("--root", type=click.Path(file_okay=False), help="JavaScript project directory."),
+        click.option("--root", type=click.Path(file_okay=False),
+                     help="JavaScript project directory (default: rootDir of .clasp.json)."),
         click.option("--python", "python_ref", metavar="MODULE",
                      help="Python module (package.module, path/to/file.py) or module:function."),
-        click.option("--function", "function", required=True, help="Function each execution runs."),
+        click.option("--function", "function",
+                     help="Function each execution runs (default: the one named by --python M:F)."),
         click.option("--args", "args_json", metavar="JSON_ARRAY", help="Arguments, a JSON array."),
         click.option("--executions", "-n", type=click.IntRange(min=1), default=1, show_default=True),
         click.option("--users", type=click.IntRange(min=1), default=1, show_default=True,
@@ -65,8 +68,50 @@ def usage_errors(fn):
 
 
 def build_workload(root, python_ref, function, args_json, executions, users, rate) -> Workload:
-    return Workload(function=function, args=parse_args_json(args_json), executions=executions,
-                    users=users, rate=rate, python=python_ref, root=root)
+    if root is None and python_ref is None:
+        root = _clasp_root_dir()
+    if not function:
+        function = (python_ref or "").partition(":")[2]
+        if not function:
+            raise click.UsageError("Missing option '--function' (or name it as --python MODULE:FUNCTION).")
+    workload = Workload(function=function, args=parse_args_json(args_json), executions=executions,
+                        users=users, rate=rate, python=python_ref, root=root)
+    if workload.is_javascript:
+        _require_function(workload)
+    return workload
+
+
+def _clasp_root_dir() -> str | None:
+    """rootDir of the nearest .clasp.json, as ``gas-emu run`` and clasp find it (relative if below)."""
+    from ..clasp import ClaspFileError, find_clasp_config, load_clasp_config
+
+    found = find_clasp_config(Path.cwd())
+    if found is None:
+        return None
+    try:
+        root_dir = load_clasp_config(found).root_dir
+    except ClaspFileError as err:
+        raise WorkloadError(str(err)) from None
+    try:
+        return str(root_dir.relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(root_dir)
+
+
+def _require_function(workload: Workload) -> None:
+    """An unknown function is a usage error (exit 2), with Apps Script's own message."""
+    from ..runtime.runner import FUNCTION_NOT_FOUND
+
+    project = workload.load_project()
+    if workload.function in project.function_names():
+        return
+    from ..emulator import Emulator  # not a declaration: ask V8 (e.g. ``var f = function () {}``)
+    from ..runtime import run_function
+
+    outcome = run_function(Emulator(), project, workload.function, workload.args)
+    message = FUNCTION_NOT_FOUND.format(workload.function)
+    if outcome.error is not None and outcome.error.message == message:
+        raise WorkloadError(message)
 
 
 def _options(latency: str, faults: str, checks) -> dict:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import shlex
+import shutil
 
 import pytest
 from click.testing import CliRunner
-from sim_helpers import PY_WORKLOADS
+from sim_helpers import JS_LOCKED, PY_WORKLOADS
 
 from gas_emulator.cli import main
 from gas_emulator.sim import explore as explore_module
@@ -142,10 +143,42 @@ def test_report_dir_gets_a_self_contained_html_timeline(tmp_path):
     ([*PY, "--function", "counter_no_lock", "--faults", "kill=3"],
      "--faults: fault probability for kill must be between 0 and 1, not 3.0"),
 ])
-def test_usage_errors_exit_2_with_a_clear_message(args, message):
+def test_usage_errors_exit_2_with_a_clear_message(args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no .clasp.json above: no default project
     result = CliRunner().invoke(main, ["simulate", *args])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_an_unknown_javascript_function_is_a_usage_error():
+    result = CliRunner().invoke(main, ["simulate", "--root", str(JS_LOCKED), "--function", "nope"])
+    assert result.exit_code == 2
+    assert "Error: Script function not found: nope" in result.output
+
+
+def test_the_project_defaults_to_the_root_dir_of_clasp_json(tmp_path, monkeypatch):
+    shutil.copytree(JS_LOCKED, tmp_path / "src")
+    (tmp_path / ".clasp.json").write_text('{"scriptId": "x", "rootDir": "src"}')
+    monkeypatch.chdir(tmp_path)
+    doc = json.loads(_run("simulate", "--function", "nextId", "-n", "3", "--json").output)
+    assert doc["ok"] is True and len(doc["executions"]) == 3
+    assert " --root src --function " in doc["replay_command"]
+
+
+def test_function_defaults_to_the_one_named_after_the_module(tmp_path, monkeypatch):
+    (tmp_path / "myproj").mkdir()
+    (tmp_path / "myproj" / "ids.py").write_text(
+        "def next_id(ex):\n    return ex.Utilities.getUuid()\n")
+    monkeypatch.chdir(tmp_path)  # a package in the current folder, not on sys.path before
+    result = _run("simulate", "--python", "myproj.ids:next_id", "-n", "3", "--check", "unique")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_python_module_without_a_function_needs_function(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["simulate", "--python", "mod"])
+    assert result.exit_code == 2
+    assert "Error: Missing option '--function' (or name it as --python MODULE:FUNCTION)." in result.output
 
 
 def test_human_output_shows_the_summary_and_trace_hash():
@@ -165,3 +198,12 @@ def test_trace_hash_is_the_same_in_another_process_with_another_hash_seed():
     out = subprocess.run([sys.executable, "-m", "gas_emulator.cli", "simulate", *args, "--json"],
                          capture_output=True, text=True, env=env, check=False)
     assert json.loads(out.stdout)["trace_hash"] == here
+
+
+def test_a_usage_error_with_json_is_a_json_document_too(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["simulate", "--python", "mod", "--json"])
+    assert result.exit_code == 2
+    assert json.loads(result.stdout) == {"ok": False, "error": {
+        "message": "Missing option '--function' (or name it as --python MODULE:FUNCTION).", "exit_code": 2}}
+    assert "Error: Missing option '--function'" in result.stderr
