@@ -72,7 +72,10 @@ class LazyGroup(click.Group):
 def main() -> None:
     """A local Google Apps Script runtime with a deterministic concurrency simulator.
 
-    Example: gas-emu run --root gas_src doGet
+    \b
+    Examples (in a folder with .clasp.json, such as this repository):
+      gas-emu run nextId '"BDL"'
+      gas-emu simulate --function nextId --args '["BDL"]' -n 50 --check unique
     """
 
 

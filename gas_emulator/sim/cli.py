@@ -145,8 +145,10 @@ def simulate(root, python_ref, function, args_json, executions, users, rate, lat
              as_json, seed, report_dir, stress, store_path) -> None:
     """Simulate N simultaneous executions of one function under one seed.
 
-    Example: gas-emu simulate --root gas_src --function nextId --args '["BDL"]' -n 50 --users 5
-    --check unique --seed 7
+    \b
+    Examples:
+      gas-emu simulate --root gas_src --function nextId --args '["BDL"]' -n 50 --seed 7 --check unique
+      gas-emu simulate --function nextId --args '["BDL"]' -n 50 --faults all --check unique --report rep
     """
     workload = build_workload(root, python_ref, function, args_json, executions, users, rate)
     options = _options(latency, faults, checks)
@@ -178,8 +180,10 @@ def explore(root, python_ref, function, args_json, executions, users, rate, late
             as_json, seeds, shard, collect_all, do_shrink, jobs) -> None:
     """Run a range of seeds; stop at the first failing one (or collect them all with --all).
 
-    Example: gas-emu explore --python myproj.ids --function next_id -n 50 --seeds 0:1000
-    --shard 1/4 --check unique
+    \b
+    Examples:
+      gas-emu explore --root gas_src --function nextId --args '["BDL"]' -n 20 --seeds 0:40 --check unique
+      gas-emu explore --function nextId --args '["BDL"]' -n 20 --seeds 0:40 --shard 1/4 --jobs 2 --json
     """
     workload = build_workload(root, python_ref, function, args_json, executions, users, rate)
     options = _options(latency, faults, checks)
@@ -236,7 +240,9 @@ def replay(root, python_ref, function, args_json, executions, users, rate, laten
            as_json, seed) -> None:
     """Rerun one seed and print its trace (one JSON array per service call) and its hash.
 
-    Example: gas-emu replay --python myproj.ids --function next_id -n 50 --seed 7 --check unique
+    \b
+    Example:
+      gas-emu replay --root gas_src --function nextId --args '["BDL"]' -n 20 --seed 7 --check unique
     """
     workload = build_workload(root, python_ref, function, args_json, executions, users, rate)
     report = run_simulation(workload, seed=seed, **_options(latency, faults, checks))

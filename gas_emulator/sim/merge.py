@@ -97,8 +97,8 @@ def merge(files: tuple[Path, ...], as_json: bool) -> None:
 
     \b
     Example:
-      gas-emu explore --python myproj.ids:next_id -n 50 --seeds 0:1000 --shard 1/2 --json > shard-1.json
-      gas-emu explore --python myproj.ids:next_id -n 50 --seeds 0:1000 --shard 2/2 --json > shard-2.json
+      gas-emu explore --function nextId --args '["BDL"]' -n 20 --seeds 0:20 --shard 1/2 --json > shard-1.json
+      gas-emu explore --function nextId --args '["BDL"]' -n 20 --seeds 0:20 --shard 2/2 --json > shard-2.json
       gas-emu merge shard-*.json
     """
     try:
