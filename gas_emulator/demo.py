@@ -57,11 +57,13 @@ def main(argv: list[str] | None = None) -> int:
         print("  " + line)
     js.report.checks = [CheckResult("idservice invariants", js.check.ok, "; ".join(js.check.problems())),
                         CheckResult("same as the Python reference", not diff, "; ".join(diff[:3]))]
-    page = write_html(js.report, args.report_dir)
-    print(f"  HTML report: {page}")
     verdict = ("PASS: every identifier is unique, every number is accounted for, and the JavaScript "
                "and the Python reference did exactly the same") if ok else \
         "FAIL: " + "; ".join((js.check.problems() + diff)[:3])
+    page = write_html(js.report, args.report_dir, verdict=verdict, baseline=base.report,
+                      title=f"IdService demo: {args.executions:,} simultaneous requests, seed {args.seed}",
+                      baseline_name="baseline (one waitLock around read, add one, write)")
+    print(f"  HTML report: {page}")
     print(f"Verdict: {verdict} ({time.perf_counter() - started:.1f} s wall)")
     return 0 if ok else 1
 
