@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
+import sys
 
 import click
 
@@ -69,7 +71,8 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gas-emulator")
-def main() -> None:
+@click.option("--verbose", "-v", count=True, help="Diagnostics on stderr (-v: progress notes, -vv: debug).")
+def main(verbose: int) -> None:
     """A local Google Apps Script runtime with a deterministic concurrency simulator.
 
     \b
@@ -77,6 +80,10 @@ def main() -> None:
       gas-emu run nextId '"BDL"'
       gas-emu simulate --function nextId --args '["BDL"]' -n 50 --check unique
     """
+    if verbose:
+        # the package logs through `logging` (logger names are module names: gas_emulator.sim.explore...)
+        logging.basicConfig(level=logging.DEBUG if verbose > 1 else logging.INFO, stream=sys.stderr,
+                            format="%(name)s: %(message)s")
 
 
 if __name__ == "__main__":

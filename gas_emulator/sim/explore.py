@@ -10,6 +10,7 @@ is a new replayable failure, not a subset of the old trace).
 
 from __future__ import annotations
 
+import logging
 import shlex
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from .parallel import SeedOutcome, run_in_workers
 from .report import Report
 from .runner import replay_command, simulate
 from .workload import Workload, WorkloadError
+
+log = logging.getLogger(__name__)
 
 
 def parse_seeds(text: str) -> range:
@@ -85,6 +88,7 @@ def explore(workload: Workload, seeds: Iterable[int], *, stop_at_first: bool = T
             if result.failures and stop_at_first:
                 break
     except KeyboardInterrupt:
+        log.info("interrupted after %d seeds", result.seeds_run)
         result.interrupted = True
     finally:
         close = getattr(outcomes, "close", None)
@@ -100,6 +104,7 @@ def _judge(result: Exploration, outcome: Report | SeedOutcome, progress) -> None
     if progress is not None:
         progress(outcome.seed, outcome)
     if not outcome.ok:
+        log.info("seed %d fails: %s", outcome.seed, "; ".join(c.name for c in outcome.failed_checks))
         if isinstance(outcome, Report):
             _drop_bulk(outcome)
         result.failures.append(outcome)

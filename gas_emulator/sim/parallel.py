@@ -14,9 +14,11 @@ CPU of its own when there are enough, since a deterministic run is single-thread
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -26,6 +28,8 @@ from .workload import Workload, WorkloadError
 #: Seeds per task: small enough that the first failure stops the pool soon and the bar moves,
 #: large enough that sending tasks costs little beside a run (a 50-execution run takes 10-50 ms).
 MAX_CHUNK = 4
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,9 +63,11 @@ def run_in_workers(workload: Workload, seeds: Sequence[int], jobs: int,
         workload = workload.with_(project=None)
     chunk = max(1, min(MAX_CHUNK, len(seeds) // (jobs * 4)))
     chunks = [list(seeds[i:i + chunk]) for i in range(0, len(seeds), chunk)]
+    log.debug("%d seeds in %d worker processes, %d seeds per task", len(seeds), jobs, chunk)
     ctx = multiprocessing.get_context("spawn")
     counter = ctx.Value("i", 0)
-    pool = ctx.Pool(jobs, initializer=_worker_init, initargs=(workload, options, counter, jobs))
+    level = logging.getLogger("gas_emulator").getEffectiveLevel()  # workers log as the parent does
+    pool = ctx.Pool(jobs, initializer=_worker_init, initargs=(workload, options, counter, jobs, level))
     try:
         for outcomes in pool.imap(_run_chunk, chunks):
             yield from outcomes
@@ -73,8 +79,10 @@ def run_in_workers(workload: Workload, seeds: Sequence[int], jobs: int,
 _state: dict = {}
 
 
-def _worker_init(workload: Workload, options: dict, counter, jobs: int) -> None:
+def _worker_init(workload: Workload, options: dict, counter, jobs: int, log_level: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if log_level < logging.WARNING:
+        logging.basicConfig(level=log_level, stream=sys.stderr, format="%(name)s: %(message)s")
     _state.update(workload=workload, options=options)
     with counter.get_lock():
         index = counter.value
@@ -87,7 +95,9 @@ def _pin_worker(index: int, jobs: int) -> None:
         return
     allowed = sorted(os.sched_getaffinity(0))
     if len(allowed) >= jobs > 1:
-        os.sched_setaffinity(0, {allowed[index % len(allowed)]})
+        cpu = allowed[index % len(allowed)]
+        os.sched_setaffinity(0, {cpu})
+        log.debug("worker %d (pid %d) kept on CPU %d", index, os.getpid(), cpu)
 
 
 def _run_chunk(seeds: list[int]) -> list[SeedOutcome]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from sim_helpers import py_workload
 
@@ -55,3 +57,10 @@ def test_a_workload_given_as_a_function_object_needs_one_job():
     with pytest.raises(WorkloadError, match=r"--jobs above 1 needs a workload by name \(--python MODULE "
                                             r"or --root DIR\)"):
         explore(workload, range(4), jobs=2)
+
+
+def test_each_failing_seed_is_logged(caplog):
+    caplog.set_level(logging.INFO, logger="gas_emulator.sim.explore")
+    explore(RARE, range(2, 40), checks=["no-errors"], stop_at_first=False, jobs=2)
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages[:2] == ["seed 15 fails: no-errors", "seed 22 fails: no-errors"]
