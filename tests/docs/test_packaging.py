@@ -4,6 +4,7 @@ own backend (the one pip calls), in a temporary copy."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -16,8 +17,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-BUILD = ("from setuptools import build_meta as backend\n"
-         "print(backend.build_sdist('dist'))\nprint(backend.build_wheel('dist'))\n")
+BUILD = ("import json\nfrom setuptools import build_meta as backend\n"
+         "names = [backend.build_sdist('dist'), backend.build_wheel('dist')]\n"
+         "with open('built.json', 'w') as f:\n    json.dump(names, f)\n")
 
 
 def _tracked_files() -> list[str]:
@@ -36,7 +38,7 @@ def built(tmp_path_factory) -> tuple[Path, Path, str]:
     done = subprocess.run([sys.executable, "-c", BUILD], cwd=copy, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
-    sdist, wheel = (copy / "dist" / line for line in done.stdout.strip().splitlines()[-2:])
+    sdist, wheel = (copy / "dist" / name for name in json.loads((copy / "built.json").read_text()))
     return sdist, wheel, done.stdout + done.stderr
 
 
