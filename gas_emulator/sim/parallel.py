@@ -83,6 +83,8 @@ def _worker_init(workload: Workload, options: dict, counter, jobs: int, log_leve
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if log_level < logging.WARNING:
         logging.basicConfig(level=log_level, stream=sys.stderr, format="%(name)s: %(message)s")
+    if workload.root is not None:  # loaded once per worker, not per seed (root stays for replays)
+        workload = workload.with_(project=workload.load_project())
     _state.update(workload=workload, options=options)
     with counter.get_lock():
         index = counter.value

@@ -96,8 +96,7 @@ class Workload:
         root = Path(self.root)
         if not root.is_dir():
             raise WorkloadError(f"--root {self.root}: not a directory")
-        clasp = root / ".clasp.json"
-        return Project.from_directory(root, clasp if clasp.is_file() else None)
+        return Project.from_directory(root, _clasp_file_for(root))
 
     def command_args(self) -> list[str]:
         """The command-line options that rebuild this workload (for replay commands)."""
@@ -114,6 +113,21 @@ class Workload:
         if self.rate is not None:
             out += ["--rate", repr(self.rate)]
         return out
+
+
+def _clasp_file_for(root: Path) -> Path | None:
+    """The .clasp.json whose rootDir is ``root`` (inside it, or the nearest one above the current
+    folder), so a simulation runs the files and push order a push sends, as ``gas-emu run`` does."""
+    inside = root / ".clasp.json"
+    if inside.is_file():
+        return inside
+    from ..clasp import ClaspFileError, find_clasp_config, load_clasp_config
+
+    found = find_clasp_config(Path.cwd())
+    try:
+        return found if found is not None and load_clasp_config(found).root_dir == root.resolve() else None
+    except ClaspFileError:
+        return None
 
 
 def _module_ref(fn: Callable) -> str:

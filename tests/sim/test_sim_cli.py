@@ -165,6 +165,18 @@ def test_the_project_defaults_to_the_root_dir_of_clasp_json(tmp_path, monkeypatc
     assert " --root src --function " in doc["replay_command"]
 
 
+def test_the_push_order_of_clasp_json_is_honoured(tmp_path, monkeypatch):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "appsscript.json").write_text("{}")
+    (tmp_path / "src" / "a.js").write_text("var derived = base + 1;\nfunction f() { return derived; }\n")
+    (tmp_path / "src" / "b.js").write_text("var base = 10;\n")  # must run first: filePushOrder says so
+    (tmp_path / ".clasp.json").write_text(
+        '{"scriptId": "x", "rootDir": "src", "filePushOrder": ["src/b.js", "src/a.js"]}')
+    monkeypatch.chdir(tmp_path)
+    doc = json.loads(_run("simulate", "--function", "f", "--json").output)
+    assert [e["result"] for e in doc["executions"]] == [11]
+
+
 def test_function_defaults_to_the_one_named_after_the_module(tmp_path, monkeypatch):
     (tmp_path / "myproj").mkdir()
     (tmp_path / "myproj" / "ids.py").write_text(
