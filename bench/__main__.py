@@ -19,6 +19,7 @@ BENCHMARKS = [
     ["bench/instructions.py"],
     ["bench/idservice.py"],
     ["bench/gasctl_calls.py"],
+    ["bench/explore_jobs.py"],
 ]
 
 

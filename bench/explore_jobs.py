@@ -3,8 +3,8 @@
 The IdService workloads as a CI user runs them: 50 simultaneous ``nextId("BDL")`` executions per
 seed, ``--check unique``, latency ``gas``, in the rendered JavaScript (``gas_src/``, V8) and in the
 Python reference. The baseline is ``--jobs 1`` in the same run; the figure is the ratio. Timed from
-the call to the answer, so the cost of starting the workers is included. Each case runs twice,
-alternating, and the better of each is kept (the machine is shared; see RESULTS.md).
+the call to the answer, so the cost of starting the workers is included. Each case runs three times,
+alternating, and the best of each is kept (the machine is shared; see RESULTS.md).
 
     .venv/bin/python bench/explore_jobs.py            # prints the markdown section
     .venv/bin/python bench/explore_jobs.py --write    # also updates bench/RESULTS.md (explore_jobs)
@@ -26,9 +26,9 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 COMMON = {"function": "nextId", "args": ("BDL",), "executions": 50, "users": 5}
 WORKLOADS = {
     "JavaScript (gas_src/)": (Workload(root=str(ROOT / "gas_src"), **COMMON), 160),
-    "Python reference": (Workload(python="gas_emulator.reference.entry:nextId", **COMMON), 600),
+    "Python reference": (Workload(python="gas_emulator.reference.entry:nextId", **COMMON), 1500),
 }
-ROUNDS = 2
+ROUNDS = 3
 
 
 def seeds_per_second(workload: Workload, seeds: int, jobs: int) -> float:

@@ -7,9 +7,10 @@ what Ctrl-C keeps are exactly what one process would give. Seeds that workers ra
 failure (or past Ctrl-C) are dropped, not reported: the result equals ``--jobs 1``'s.
 
 Workers are started with ``spawn`` (V8 and greenlets do not survive ``fork`` safely) and get the
-workload once, by name (``--root DIR`` or ``--python MODULE``); each worker process is kept on one
-CPU of its own when there are enough, since a deterministic run is single-threaded anyway (see
-``carriers.pin_cpu``). Workers ignore SIGINT: Ctrl-C reaches the parent, which stops the pool.
+workload once, by name (``--root DIR`` or ``--python MODULE``). They are not pinned to CPUs: on a
+shared machine a worker pinned to a CPU that other work is using could not move to an idle one;
+each run still keeps its own JavaScript actor threads on one CPU (``carriers.pin_cpu``).
+Workers ignore SIGINT: Ctrl-C reaches the parent, which stops the pool.
 """
 
 from __future__ import annotations
@@ -65,9 +66,8 @@ def run_in_workers(workload: Workload, seeds: Sequence[int], jobs: int,
     chunks = [list(seeds[i:i + chunk]) for i in range(0, len(seeds), chunk)]
     log.debug("%d seeds in %d worker processes, %d seeds per task", len(seeds), jobs, chunk)
     ctx = multiprocessing.get_context("spawn")
-    counter = ctx.Value("i", 0)
     level = logging.getLogger("gas_emulator").getEffectiveLevel()  # workers log as the parent does
-    pool = ctx.Pool(jobs, initializer=_worker_init, initargs=(workload, options, counter, jobs, level))
+    pool = ctx.Pool(jobs, initializer=_worker_init, initargs=(workload, options, level))
     try:
         for outcomes in pool.imap(_run_chunk, chunks):
             yield from outcomes
@@ -79,27 +79,14 @@ def run_in_workers(workload: Workload, seeds: Sequence[int], jobs: int,
 _state: dict = {}
 
 
-def _worker_init(workload: Workload, options: dict, counter, jobs: int, log_level: int) -> None:
+def _worker_init(workload: Workload, options: dict, log_level: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if log_level < logging.WARNING:
         logging.basicConfig(level=log_level, stream=sys.stderr, format="%(name)s: %(message)s")
     if workload.root is not None:  # loaded once per worker, not per seed (root stays for replays)
         workload = workload.with_(project=workload.load_project())
     _state.update(workload=workload, options=options)
-    with counter.get_lock():
-        index = counter.value
-        counter.value += 1
-    _pin_worker(index, jobs)
-
-
-def _pin_worker(index: int, jobs: int) -> None:
-    if not hasattr(os, "sched_setaffinity"):
-        return
-    allowed = sorted(os.sched_getaffinity(0))
-    if len(allowed) >= jobs > 1:
-        cpu = allowed[index % len(allowed)]
-        os.sched_setaffinity(0, {cpu})
-        log.debug("worker %d (pid %d) kept on CPU %d", index, os.getpid(), cpu)
+    log.debug("worker pid %d started", os.getpid())
 
 
 def _run_chunk(seeds: list[int]) -> list[SeedOutcome]:
