@@ -100,9 +100,13 @@ def _clasp_root_dir() -> str | None:
 
 def _require_function(workload: Workload) -> None:
     """An unknown function is a usage error (exit 2), with Apps Script's own message."""
+    from ..runtime.errors import ProjectError
     from ..runtime.runner import FUNCTION_NOT_FOUND
 
-    project = workload.load_project()
+    try:
+        project = workload.load_project()
+    except ProjectError as err:  # no project there: nothing can run
+        raise WorkloadError(str(err)) from None
     if workload.function in project.function_names():
         return
     from ..emulator import Emulator  # not a declaration: ask V8 (e.g. ``var f = function () {}``)

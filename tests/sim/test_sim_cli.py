@@ -156,6 +156,13 @@ def test_an_unknown_javascript_function_is_a_usage_error():
     assert "Error: Script function not found: nope" in result.output
 
 
+def test_a_folder_without_a_project_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["simulate", "--root", str(tmp_path), "--function", "f", "--json"])
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["error"]["message"] == (
+        f"no Apps Script project at {tmp_path}: appsscript.json is missing")
+
+
 def test_the_project_defaults_to_the_root_dir_of_clasp_json(tmp_path, monkeypatch):
     shutil.copytree(JS_LOCKED, tmp_path / "src")
     (tmp_path / ".clasp.json").write_text('{"scriptId": "x", "rootDir": "src"}')
