@@ -62,17 +62,19 @@ def rect(x0: float, x1: float, y: float, h: float, colour: str, tip: str) -> str
 
 
 def histogram(values: list[float], *, bins: int = 24, height: int = 180, span_ms: float | None = None) -> str:
-    """Counts of ``values`` (ms) in round-width bins; bars with a tooltip, axes with round ticks.
+    """Counts of ``values`` (ms) in round-width bins; bars with a tooltip, axes ending on round ticks.
 
     ``span_ms`` fixes the time axis (two histograms side by side share one scale)."""
     if not values:
         return "<p>No finished executions.</p>"
-    span = max(span_ms or 0.0, max(values))
-    width_ms = nice_step(span, bins)
-    counts = [0] * (math.floor(span / width_ms) + 1)
+    x_ticks = nice_ticks(max(span_ms or 0.0, max(values)) or 1.0, 8)
+    end, x_step = x_ticks[-1], x_ticks[1] - x_ticks[0]
+    # bins split a tick interval evenly (1, 2, 5 or 10 per tick), as near to ``bins`` as can be
+    width_ms = x_step / min((1, 2, 5, 10), key=lambda k: abs(end / (x_step / k) - bins))
+    counts = [0] * max(1, round(end / width_ms))
     for v in values:
         counts[min(len(counts) - 1, math.floor(v / width_ms))] += 1
-    x0, top, bar_w = 48.0, 24.0, PLOT_W / len(counts)
+    x0, top, scale = 48.0, 24.0, PLOT_W / end
     y_ticks = nice_ticks(max(counts), 4, minimum=1)
     y_scale = height / y_ticks[-1]
     out = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{x0 + PLOT_W + 40:.0f}' "
@@ -83,17 +85,13 @@ def histogram(values: list[float], *, bins: int = 24, height: int = 180, span_ms
                    f"<text x='{x0 - 6}' y='{y + 4:.1f}' text-anchor='end'>{c:g}</text>")
     for i, count in enumerate(counts):
         low = i * width_ms
-        y = top + height - count * y_scale
-        out.append(rect(x0 + i * bar_w + 1, x0 + (i + 1) * bar_w - 1, y, round(count * y_scale, 1),
-                        "#60a5fa", f"{count} executions took {time_label(low, width_ms)} to "
-                                   f"{time_label(low + width_ms, width_ms)}"))
-    x_ticks = nice_ticks(len(counts) * width_ms, 8)
-    scale = PLOT_W / (len(counts) * width_ms)
+        out.append(rect(x0 + low * scale + 1, x0 + (low + width_ms) * scale - 1,
+                        top + height - count * y_scale, round(count * y_scale, 1), "#60a5fa",
+                        f"{count} executions took {time_label(low, width_ms)} to "
+                        f"{time_label(low + width_ms, width_ms)}"))
     for t in x_ticks:
-        x = x0 + t * scale
-        if x <= x0 + PLOT_W + 0.5:
-            out.append(f"<text x='{x:.1f}' y='{top + height + 16}' text-anchor='middle'>"
-                       f"{time_label(t, x_ticks[1] - x_ticks[0])}</text>")
+        out.append(f"<text x='{x0 + t * scale:.1f}' y='{top + height + 16}' text-anchor='middle'>"
+                   f"{time_label(t, x_step)}</text>")
     out.append(f"<text x='{x0 + PLOT_W / 2}' y='{top + height + 32}' text-anchor='middle'>"
                "time from start to end of an execution (virtual)</text>"
                f"<text x='4' y='{top - 10}'>executions</text></svg>")

@@ -41,6 +41,12 @@ def test_histogram_counts_every_value_once():
     assert sum(counts) == 5 and max(counts) == 2
 
 
+def test_histogram_axis_ends_on_a_round_tick():
+    chart = svg.histogram([1_000.0, 91_300.0])
+    labels = re.findall(r"text-anchor='middle'>([^<]+)</text>", chart)
+    assert labels[:-1] == ["0 s", "20 s", "40 s", "60 s", "80 s", "100 s"]
+
+
 def test_the_page_has_a_title_and_a_verdict(locked):
     page = render_html(locked, title="Counter under a lock")
     assert "<title>Counter under a lock</title>" in page and "<h1>Counter under a lock</h1>" in page
