@@ -8,10 +8,10 @@ STAMP := $(VENV)/.installed
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml gas_emulator/_wakeheap.c
+$(STAMP): pyproject.toml setup.py gas_emulator/_wakeheap.c
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[deploy,test]'  # everything: emulator, gasctl, tests
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -23,6 +23,7 @@ BENCHMARKS = [
     ["bench/samples.py"],
     ["bench/api_load.py"],
     ["bench/soak.py"],  # the size, 1,000 hostile + 10,000 normal requests: ~8 min here
+    ["bench/explore_jobs.py"],
 ]
 
 

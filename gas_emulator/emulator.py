@@ -28,6 +28,34 @@ DEFAULT_USER = "user@example.com"
 
 
 class Emulator:
+    """A local Apps Script project's world: services, state, clock and the executions that share them.
+
+    ::
+
+        emu = Emulator()                                  # virtual clock, in-memory store
+        with emu.execution(user="alice@example.com") as ex:
+            ex.PropertiesService.getScriptProperties().setProperty("n", "1")
+
+    Keyword arguments (all optional):
+
+    * ``store``: where properties and caches live; a fresh ``MemoryStore`` by default,
+      ``gas_emulator.store.sqlite.SqliteStore(path)`` to persist and share between processes.
+    * ``clock``: ``"virtual"`` (default: time moves only when every execution waits, and never sleeps
+      on the wall clock), ``"real"`` (the wall clock; freezegun and time-machine steer it) or a
+      ``Clock`` object.
+    * ``settings``: limits and unknown behaviours (:class:`~gas_emulator.settings.Settings`).
+    * ``seed``: seeds ``getUuid()``, ``Math.random`` and the scheduler's choices (same seed, same run).
+    * ``time_zone``: the script's time zone (``Session.getScriptTimeZone()``, ``Utilities.formatDate``).
+    * ``latency`` / ``faults``: modelled service latency and injected faults (the simulator sets them).
+    * ``deterministic`` / ``use_greenlets`` / ``trace``: the simulator's kernel mode, actor kind and
+      call trace; leave them to ``gas_emulator.sim``.
+    * ``script_id`` / ``effective_user``: what ``ScriptApp`` and web apps running as their deployer see.
+
+    Executions are context managers (:meth:`execution`); each one's object carries the Apps Script
+    globals by their Apps Script names. Errors raised are :class:`~gas_emulator.errors.GasError`
+    subclasses whose ``str()`` is Apps Script's exact message.
+    """
+
     def __init__(
         self,
         *,

@@ -12,6 +12,7 @@ Entries are ``(wake_ms, tiebreak, seq, token, actor)``; ``seq`` is unique, so no
 
 from __future__ import annotations
 
+import logging
 import os
 from heapq import heappop, heappush, heapreplace
 
@@ -55,4 +56,4 @@ if os.environ.get("GAS_EMU_PURE_PYTHON", "0") != "1":
     try:
         from ._wakeheap import WakeHeap  # noqa: F401 - re-exported: the kernel's queue
     except ImportError:  # not compiled (no C compiler where it was installed): the Python queue
-        pass
+        logging.getLogger(__name__).debug("compiled wake-up queue not built: using the Python one")

@@ -2,10 +2,10 @@
 
 Exit status: 0 the function returned, 1 it threw or was ended (the 6-minute cap, or
 ``--max-seconds``: "Exceeded maximum execution time"; a full heap: ``Settings.out_of_memory_message``;
-the message and the JavaScript stack are printed), 2 usage errors (bad options, no project there),
-130 Ctrl-C (the first one stops the JavaScript). ``--json`` prints exactly one JSON document:
-``result``, ``error`` (message, type, stack, or null), ``logs`` (level, text) and ``elapsed_ms``
-(virtual time).
+the message and the JavaScript stack are printed), 2 usage errors (bad options, no project there, no
+such function), 130 Ctrl-C (the first one stops the JavaScript). ``--json`` prints exactly one JSON
+document: ``ok``, ``result``, ``error`` (message, exit_code, type, stack, or null), ``logs`` (level,
+text) and ``elapsed_ms`` (virtual time).
 
 The function runs on a thread of its own so that the main thread, where Python handles Ctrl-C,
 stays free while JavaScript computes. The process caps its data (``limits.limit_process_data``), and
@@ -76,11 +76,13 @@ def _same(clasp_json: Path, root: Path) -> bool:
               show_default=True, help="Account type (picks the daily quotas).")
 @click.option("--max-seconds", type=click.FloatRange(min=0, min_open=True), default=None,
               help="End the execution after this many seconds (default: Apps Script's 360).")
+@click.option("--seed", type=int, default=None,
+              help="Seed of getUuid() and Math.random (default: a fresh one each run, as on Apps Script).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.argument("function")
 @click.argument("args", nargs=-1)
 def run(root: Path | None, state: Path | None, user: str, account: str, max_seconds: float | None,
-        as_json: bool, function: str, args: tuple[str, ...]) -> None:
+        seed: int | None, as_json: bool, function: str, args: tuple[str, ...]) -> None:
     """Run FUNCTION of the Apps Script project with ARGs (each parsed as JSON when it parses).
 
     Example: gas-emu run --root gas_src nextId '"BDL"'
@@ -89,6 +91,7 @@ def run(root: Path | None, state: Path | None, user: str, account: str, max_seco
     from gas_emulator.clock import VirtualClock
 
     from . import Project, ProjectError, run_function
+    from .runner import FUNCTION_NOT_FOUND
 
     directory, clasp_json = _project_location(root)
     try:
@@ -97,13 +100,14 @@ def run(root: Path | None, state: Path | None, user: str, account: str, max_seco
         raise ProjectMissing(str(err)) from None
     store = None
     clock = None
-    seed = 0
     if state is not None:
         from gas_emulator.store.sqlite import SqliteStore
 
         store = SqliteStore(state)
         clock = VirtualClock(time.time() * 1000)  # state outlives the run: virtual time starts now
-        seed = secrets.randbits(64)  # runs sharing state must not share getUuid/Math.random values
+    if seed is None:
+        # getUuid() must not repeat from one run to the next, nor between runs sharing a state file
+        seed = secrets.randbits(64)
     settings = Settings(account=account)
     if max_seconds is not None:  # the whole cap: virtual time passed and real time running
         settings = settings.with_(max_execution_ms=max_seconds * 1000)
@@ -111,9 +115,13 @@ def run(root: Path | None, state: Path | None, user: str, account: str, max_seco
     outcome = _run_contained(lambda: run_function(emulator, project, function,
                                                   [parse_arg(a) for a in args], user=user),
                              as_json, settings.out_of_memory_message)
-    _report(outcome, as_json)
+    exit_code = 0
     if outcome.error is not None:
-        raise SystemExit(1)
+        # an unknown function is a usage error: nothing ran (the message is Apps Script's)
+        exit_code = 2 if outcome.error.message == FUNCTION_NOT_FOUND.format(function) else 1
+    _report(outcome, as_json, exit_code)
+    if exit_code:
+        raise SystemExit(exit_code)
 
 
 def _run_contained(call, as_json: bool, out_of_memory_message: str):
@@ -158,19 +166,20 @@ def _die_out_of_memory(as_json: bool, message: str) -> None:
 
     session = engine.current_session()
     logs = list(session.ex.logs) if session is not None else []
-    _report(RunOutcome(None, ScriptError(message, "Exception"), logs), as_json)
+    _report(RunOutcome(None, ScriptError(message, "Exception"), logs), as_json, 1)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(1)
 
 
-def _report(outcome, as_json: bool) -> None:
+def _report(outcome, as_json: bool, exit_code: int) -> None:
     error = outcome.error
     if as_json:
         doc = {
+            "ok": error is None,
             "result": outcome.result,
             "error": None if error is None else {
-                "message": error.message, "type": error.error_type,
+                "message": error.message, "exit_code": exit_code, "type": error.error_type,
                 "stack": [{"function": f.function, "file": f.file, "line": f.line} for f in error.stack]},
             "logs": [{"level": r.level, "text": r.text} for r in outcome.logs],
             "elapsed_ms": outcome.elapsed_ms,

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..errors import ExecutionKilled, ServerError, TooManyLockOperations
 from .report import CheckResult, Report
 from .workload import WorkloadError, _import
 
@@ -34,14 +35,31 @@ def unique(report: Report) -> CheckResult:
     return CheckResult("unique", False, f"{len(dups)} duplicate results: {shown}{more}")
 
 
+#: The error each fault site raises as such (faults.py); a workload may also catch and rephrase it.
+INJECTED_MESSAGES = {ExecutionKilled.MESSAGE: "kill", ServerError.MESSAGE: "transient",
+                     TooManyLockOperations.MESSAGE: "lock_ops"}
+
+
 def no_errors(report: Report) -> CheckResult:
-    """No execution failed (refusals by the admission limits count as failures)."""
+    """No execution failed (refusals by the admission limits count as failures).
+
+    The message marks the errors that are injected faults and lists the faults fired, so a
+    failure caused by ``--faults`` is told apart from one in the code under test.
+    """
     errors = report.errors()
     if not errors:
         return CheckResult("no-errors", True)
     total = sum(errors.values())
-    shown = "; ".join(f"{count} x {message}" for message, count in errors.most_common(5))
-    return CheckResult("no-errors", False, f"{total} executions failed: {shown}")
+    shown = "; ".join(f"{count} x {message}{_injected(message, report)}"
+                      for message, count in errors.most_common(5))
+    fired = ", ".join(f"{site} {n}" for site, n in report.faults_fired.items())
+    injected = f" (faults injected in this run: {fired})" if fired else ""
+    return CheckResult("no-errors", False, f"{total} executions failed: {shown}{injected}")
+
+
+def _injected(message: str, report: Report) -> str:
+    site = INJECTED_MESSAGES.get(message)
+    return f" [injected fault: {site}]" if site and report.faults_fired.get(site) else ""
 
 
 BUILTIN: dict[str, Check] = {"unique": unique, "no-errors": no_errors}

@@ -10,14 +10,16 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from pathlib import Path
 
 import click
 from rich.console import Console
 
 from .explore import explore as explore_seeds
-from .explore import parse_seeds, parse_shard, shard_seeds, shrink
+from .explore import parse_seeds, parse_shard, shard_seeds, shrink, workload_command
 from .faults import parse_faults
 from .latency import PROFILES
+from .parallel import default_jobs
 from .report import Report, canonical_trace
 from .runner import SimulationInterrupted
 from .runner import simulate as run_simulation
@@ -30,10 +32,12 @@ EXIT_INTERRUPTED = 130
 def workload_options(fn):
     """The options that describe a workload (shared by the three commands)."""
     options = [
-        click.option("--root", type=click.Path(file_okay=False), help="JavaScript project directory."),
+        click.option("--root", type=click.Path(file_okay=False),
+                     help="JavaScript project directory (default: rootDir of .clasp.json)."),
         click.option("--python", "python_ref", metavar="MODULE",
                      help="Python module (package.module, path/to/file.py) or module:function."),
-        click.option("--function", "function", required=True, help="Function each execution runs."),
+        click.option("--function", "function",
+                     help="Function each execution runs (default: the one named by --python M:F)."),
         click.option("--args", "args_json", metavar="JSON_ARRAY", help="Arguments, a JSON array."),
         click.option("--executions", "-n", type=click.IntRange(min=1), default=1, show_default=True),
         click.option("--users", type=click.IntRange(min=1), default=1, show_default=True,
@@ -69,11 +73,57 @@ def usage_errors(fn):
 
 
 def build_workload(root, python_ref, function, args_json, executions, users, rate) -> Workload:
+    if root is None and python_ref is None:
+        root = _clasp_root_dir()
+    if not function:
+        function = (python_ref or "").partition(":")[2]
+        if not function:
+            raise click.UsageError("Missing option '--function' (or name it as --python MODULE:FUNCTION).")
     context = click.get_current_context(silent=True)
     until = context.meta.get("gas_until") if context is not None else None
-    return Workload(function=function, args=parse_args_json(args_json), executions=executions,
-                    users=users, rate=rate, python=python_ref, root=root,
-                    until_ms=None if until is None else parse_duration_ms(until))
+    workload = Workload(function=function, args=parse_args_json(args_json), executions=executions,
+                        users=users, rate=rate, python=python_ref, root=root,
+                        until_ms=None if until is None else parse_duration_ms(until))
+    if workload.is_javascript:
+        _require_function(workload)
+    return workload
+
+
+def _clasp_root_dir() -> str | None:
+    """rootDir of the nearest .clasp.json, as ``gas-emu run`` and clasp find it (relative if below)."""
+    from ..clasp import ClaspFileError, find_clasp_config, load_clasp_config
+
+    found = find_clasp_config(Path.cwd())
+    if found is None:
+        return None
+    try:
+        root_dir = load_clasp_config(found).root_dir
+    except ClaspFileError as err:
+        raise WorkloadError(str(err)) from None
+    try:
+        return str(root_dir.relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(root_dir)
+
+
+def _require_function(workload: Workload) -> None:
+    """An unknown function is a usage error (exit 2), with Apps Script's own message."""
+    from ..runtime.errors import ProjectError
+    from ..runtime.runner import FUNCTION_NOT_FOUND
+
+    try:
+        project = workload.load_project()
+    except ProjectError as err:  # no project there: nothing can run
+        raise WorkloadError(str(err)) from None
+    if workload.function in project.function_names():
+        return
+    from ..emulator import Emulator  # not a declaration: ask V8 (e.g. ``var f = function () {}``)
+    from ..runtime import run_function
+
+    outcome = run_function(Emulator(), project, workload.function, workload.args)
+    message = FUNCTION_NOT_FOUND.format(workload.function)
+    if outcome.error is not None and outcome.error.message == message:
+        raise WorkloadError(message)
 
 
 def _options(latency: str, faults: str, checks) -> dict:
@@ -88,9 +138,9 @@ def _emit(report: Report, as_json: bool, *, include_trace: bool = False) -> None
     if as_json:
         click.echo(json.dumps(report.to_dict(include_trace=include_trace), default=str))
     else:
-        from .render import render
+        from .render import output_console, render
 
-        render(report, Console(highlight=False))
+        render(report, output_console())
 
 
 @click.command()
@@ -107,8 +157,10 @@ def simulate(root, python_ref, function, args_json, executions, users, rate, lat
              as_json, seed, report_dir, stress, store_path) -> None:
     """Simulate N simultaneous executions of one function under one seed.
 
-    Example: gas-emu simulate --root gas_src --function nextId --args '["BDL"]' -n 50 --users 5
-    --check unique --seed 7
+    \b
+    Examples:
+      gas-emu simulate --root gas_src --function nextId --args '["BDL"]' -n 50 --seed 7 --check unique
+      gas-emu simulate --function nextId --args '["BDL"]' -n 50 --faults all --check unique --report rep
     """
     workload = build_workload(root, python_ref, function, args_json, executions, users, rate)
     options = _options(latency, faults, checks)
@@ -137,20 +189,27 @@ def simulate(root, python_ref, function, args_json, executions, users, rate, lat
 @click.option("--shard", metavar="I/N", help="Run only shard I of N (1-based) of the seed range.")
 @click.option("--all", "collect_all", is_flag=True, help="Collect every failing seed, not just the first.")
 @click.option("--shrink", "do_shrink", is_flag=True, help="Shrink the first failure to fewer executions.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=default_jobs,
+              help="Worker processes (default: the CPUs available); the result is the same for any N.")
 @usage_errors
 def explore(root, python_ref, function, args_json, executions, users, rate, latency, faults, checks,
-            as_json, seeds, shard, collect_all, do_shrink) -> None:
+            as_json, seeds, shard, collect_all, do_shrink, jobs) -> None:
     """Run a range of seeds; stop at the first failing one (or collect them all with --all).
 
-    Example: gas-emu explore --python myproj.ids --function next_id -n 50 --seeds 0:1000
-    --shard 1/4 --check unique
+    \b
+    Examples:
+      gas-emu explore --root gas_src --function nextId --args '["BDL"]' -n 20 --seeds 0:40 --check unique
+      gas-emu explore --function nextId --args '["BDL"]' -n 20 --seeds 0:40 --shard 1/4 --jobs 2 --json
     """
     workload = build_workload(root, python_ref, function, args_json, executions, users, rate)
     options = _options(latency, faults, checks)
-    selected = shard_seeds(parse_seeds(seeds), *parse_shard(shard))
-    result = _explore_with_progress(workload, selected, not collect_all, options, as_json)
+    seed_range = parse_seeds(seeds)
+    selected = shard_seeds(seed_range, *parse_shard(shard))
+    result = _explore_with_progress(workload, selected, not collect_all, options, as_json, jobs)
     doc = {"seeds": f"{selected.start}:{selected.stop}" if selected.step == 1 else list(selected),
-           "shard": shard or "1/1", "seeds_run": result.seeds_run, "ok": result.ok,
+           "range": f"{seed_range.start}:{seed_range.stop}", "shard": shard or "1/1",
+           "workload": workload_command(workload, **options),
+           "seeds_run": result.seeds_run, "ok": result.ok,
            "interrupted": result.interrupted,
            "failures": [{"seed": r.seed, "trace_hash": r.trace_hash, "replay_command": r.replay_command,
                          "failed_checks": [c.to_dict() for c in r.failed_checks]}
@@ -164,13 +223,13 @@ def explore(root, python_ref, function, args_json, executions, users, rate, late
     sys.exit(1 if not result.ok else EXIT_INTERRUPTED if result.interrupted else 0)
 
 
-def _explore_with_progress(workload, seeds, stop_at_first, options, quiet):
+def _explore_with_progress(workload, seeds, stop_at_first, options, quiet, jobs):
     from rich.progress import Progress
 
     console = Console(stderr=True)
     with Progress(console=console, disable=quiet or not console.is_terminal) as bar:
-        task = bar.add_task("seeds", total=len(seeds))
-        return explore_seeds(workload, seeds, stop_at_first=stop_at_first,
+        task = bar.add_task(f"seeds ({jobs} jobs)" if jobs > 1 else "seeds", total=len(seeds))
+        return explore_seeds(workload, seeds, stop_at_first=stop_at_first, jobs=jobs,
                              progress=lambda seed, report: bar.advance(task), **options)
 
 
@@ -197,7 +256,9 @@ def replay(root, python_ref, function, args_json, executions, users, rate, laten
            as_json, seed) -> None:
     """Rerun one seed and print its trace (one JSON array per service call) and its hash.
 
-    Example: gas-emu replay --python myproj.ids --function next_id -n 50 --seed 7 --check unique
+    \b
+    Example:
+      gas-emu replay --root gas_src --function nextId --args '["BDL"]' -n 20 --seed 7 --check unique
     """
     workload = build_workload(root, python_ref, function, args_json, executions, users, rate)
     report = run_simulation(workload, seed=seed, **_options(latency, faults, checks))

@@ -10,12 +10,17 @@ is a new replayable failure, not a subset of the old trace).
 
 from __future__ import annotations
 
+import logging
+import shlex
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from .parallel import SeedOutcome, run_in_workers
 from .report import Report
-from .runner import simulate
+from .runner import replay_command, simulate
 from .workload import Workload, WorkloadError
+
+log = logging.getLogger(__name__)
 
 
 def parse_seeds(text: str) -> range:
@@ -50,7 +55,8 @@ def shard_seeds(seeds: range, index: int, count: int) -> range:
 @dataclass
 class Exploration:
     seeds_run: int = 0
-    failures: list[Report] = field(default_factory=list)
+    #: Failing seeds in seed order: reports (one process) or :class:`SeedOutcome` (workers).
+    failures: list[Report | SeedOutcome] = field(default_factory=list)
     first_hash: str | None = None
     #: Stopped by Ctrl-C: what ran until then is still reported (a long range is not lost).
     interrupted: bool = False
@@ -61,25 +67,55 @@ class Exploration:
 
 
 def explore(workload: Workload, seeds: Iterable[int], *, stop_at_first: bool = True,
-            progress: Callable[[int, Report], None] | None = None, **options) -> Exploration:
-    """Simulate each seed with ``options`` (as :func:`simulate`); collect the failing reports."""
+            progress: Callable[[int, Report | SeedOutcome], None] | None = None, jobs: int = 1,
+            **options) -> Exploration:
+    """Simulate each seed with ``options`` (as :func:`simulate`); collect the failing ones.
+
+    ``jobs`` above 1 runs the seeds in that many worker processes (``parallel.py``) with the same
+    result; the failures are then :class:`SeedOutcome` (seed, trace hash, replay command, failed
+    checks) rather than whole reports, and ``progress`` receives those.
+    """
+    seeds = list(seeds)
+    jobs = max(1, min(jobs, len(seeds)))
+    if jobs == 1:
+        outcomes: Iterable[Report | SeedOutcome] = (simulate(workload, seed=s, **options) for s in seeds)
+    else:
+        outcomes = run_in_workers(workload, seeds, jobs, options)
     result = Exploration()
     try:
-        for seed in seeds:
-            report = simulate(workload, seed=seed, **options)
-            result.seeds_run += 1
-            if result.first_hash is None:
-                result.first_hash = report.trace_hash
-            if progress is not None:
-                progress(seed, report)
-            if not report.ok:
-                _drop_bulk(report)
-                result.failures.append(report)
-                if stop_at_first:
-                    break
+        for outcome in outcomes:
+            _judge(result, outcome, progress)
+            if result.failures and stop_at_first:
+                break
     except KeyboardInterrupt:
+        log.info("interrupted after %d seeds", result.seeds_run)
         result.interrupted = True
+    finally:
+        close = getattr(outcomes, "close", None)
+        if close is not None:
+            close()  # stops the worker processes (seeds past the answer are not wanted)
     return result
+
+
+def _judge(result: Exploration, outcome: Report | SeedOutcome, progress) -> None:
+    result.seeds_run += 1
+    if result.first_hash is None:
+        result.first_hash = outcome.trace_hash
+    if progress is not None:
+        progress(outcome.seed, outcome)
+    if not outcome.ok:
+        log.info("seed %d fails: %s", outcome.seed, "; ".join(c.name for c in outcome.failed_checks))
+        if isinstance(outcome, Report):
+            _drop_bulk(outcome)
+        result.failures.append(outcome)
+
+
+def workload_command(workload: Workload, *, latency: str = "gas", faults="none", checks=()) -> str:
+    """The replay options that name the workload and how it is judged, without the seed: equal for
+    every shard of one exploration (``gas-emu merge`` compares them)."""
+    parts = shlex.split(replay_command(workload, 0, latency, faults, checks))
+    seed_at = parts.index("--seed")
+    return shlex.join(parts[2:seed_at] + parts[seed_at + 2:])
 
 
 def _drop_bulk(report: Report) -> None:

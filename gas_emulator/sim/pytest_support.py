@@ -36,7 +36,7 @@ def simulate_in_test(target: Any, function: str | None = None, *, args: Iterable
     if not result.ok:
         failure = result.failures[0]
         problems = "\n".join(f"  {c.name}: {c.message}" for c in failure.failed_checks)
-        pytest.fail(f"simulation failed at seed {failure.seed} (trace {failure.trace_hash[:16]}):\n"
+        pytest.fail(f"simulation failed at seed {failure.seed} (trace {failure.trace_hash}):\n"
                     f"{problems}\nreplay with:\n  {failure.replay_command}", pytrace=False)
     return last["report"]
 

@@ -1,6 +1,13 @@
-"""Human output of a simulation report: rich tables on a console (``--json`` bypasses this)."""
+"""Human output of a simulation report: rich tables on a console (``--json`` bypasses this).
+
+Piped or redirected output is never wrapped nor cut: CI reads the trace hash, the replay command
+and the identifiers from it whole. The terminal's width applies only on a terminal.
+"""
 
 from __future__ import annotations
+
+import sys
+from typing import TextIO
 
 from rich.console import Console
 from rich.markup import escape
@@ -12,17 +19,31 @@ from .report import Report
 MAX_ROWS = 40
 
 
+#: Width given to rich when the output is not a terminal: wide enough that no line is ever cut.
+UNBOUNDED_WIDTH = 100_000
+
+
+def output_console(file: TextIO | None = None) -> Console:
+    """A console for report output: the terminal's width on a terminal, unbounded otherwise."""
+    stream = file if file is not None else sys.stdout
+    console = Console(file=stream, highlight=False)
+    if not console.is_terminal:
+        console = Console(file=stream, highlight=False, width=UNBOUNDED_WIDTH, no_color=True)
+    return console
+
+
 def render(report: Report, console: Console, *, show_executions: bool = True) -> None:
     s = report.summary()
     lat = s["latency_ms"]
+    kind = report.time_kind
     head = Table(title=f"gas-emu {report.mode}: seed {report.seed}, latency {report.latency}, "
                        f"faults {report.faults}", show_header=False)
     head.add_column("what", style="bold")
     head.add_column("value")
     head.add_row("executions", f"{s['executions']} ({s['succeeded']} ok, {s['failed']} failed, "
                                f"{s['refused']} refused)")
-    head.add_row("latency p50 / p95 / p99", f"{lat['p50']} / {lat['p95']} / {lat['p99']} ms (virtual)")
-    head.add_row("throughput", f"{s['throughput_per_s']} ok executions per virtual second "
+    head.add_row("latency p50 / p95 / p99", f"{lat['p50']} / {lat['p95']} / {lat['p99']} ms ({kind})")
+    head.add_row("throughput", f"{s['throughput_per_s']} ok executions per {kind} second "
                                f"over {s['virtual_ms']} ms")
     head.add_row("service calls", f"{s['service_calls']} in {s['wall_s']} s wall "
                                   f"({s['calls_per_wall_s']} per wall second)")
@@ -33,7 +54,8 @@ def render(report: Report, console: Console, *, show_executions: bool = True) ->
     head.add_row("quota use", ", ".join(f"{u}: {n}" for u, n in report.quota_by_user.items()) or "-")
     if report.faults_fired:
         head.add_row("faults fired", ", ".join(f"{k}: {v}" for k, v in report.faults_fired.items()))
-    head.add_row("trace hash", report.trace_hash)
+    head.add_row("trace hash", report.trace_hash if report.reproducible else
+                 "none: a stress run is not reproducible (real time, real threads)")
     console.print(head)
     _errors(report, console)
     if show_executions:

@@ -73,6 +73,8 @@ class Report:
     replay_command: str = ""
     checks: list[CheckResult] = field(default_factory=list)
     mode: str = "simulate"
+    #: Service calls when there is no trace to count them from (stress runs).
+    call_count: int | None = None
     #: Builds the per-execution timelines on first use (the HTML page and tests need them; a
     #: plain run or an explored seed does not, and building them cost ~10 % of a run).
     timeline_builder: Callable[[], dict] | None = field(default=None, repr=False)
@@ -94,6 +96,15 @@ class Report:
     @property
     def trace_hash(self) -> str:
         return trace_hash(self.trace)
+
+    @property
+    def reproducible(self) -> bool:
+        """Simulated runs replay from their seed; stress runs (real time, real threads) do not."""
+        return not self.mode.startswith("stress")
+
+    @property
+    def time_kind(self) -> str:
+        return "virtual" if self.reproducible else "real"
 
     @property
     def ok(self) -> bool:
@@ -121,7 +132,7 @@ class Report:
         durations = sorted(self.durations())
         span_s = self.virtual_ms() / 1000.0
         ok = sum(1 for r in self.executions if r.ok)
-        calls = len(self.trace)
+        calls = len(self.trace) if self.call_count is None else self.call_count
         return {
             "executions": len(self.executions), "succeeded": ok,
             "failed": len(self.executions) - ok,
@@ -141,7 +152,8 @@ class Report:
             "mode": self.mode, "seed": self.seed, "latency": self.latency, "faults": self.faults,
             "ok": self.ok, "summary": self.summary(),
             # stress runs are not reproducible: no trace, no hash
-            "trace_hash": None if self.mode.startswith("stress") else self.trace_hash,
+            "trace_hash": self.trace_hash if self.reproducible else None,
+            "time": self.time_kind,
             "errors": dict(sorted(self.errors().items(), key=lambda kv: (-kv[1], kv[0]))),
             "locks": self.lock_stats, "quota_by_user": self.quota_by_user,
             "faults_fired": self.faults_fired,

@@ -19,6 +19,7 @@ import random
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable
 
 from ..clock import round_us
@@ -49,7 +50,8 @@ def run_stress(workload: Workload, *, mode: str = "threads", seed: int = 0, late
     stats["exclusion"] = exclusion_text(mode == "processes" or store_path is not None)
     report = Report(seed=seed, latency=latency, faults=faults_text(faults), executions=records,
                     trace=[], lock_stats=stats, quota_by_user=quota, faults_fired=fired,
-                    wall_s=time.perf_counter() - started, mode=f"stress-{mode}")
+                    wall_s=time.perf_counter() - started, mode=f"stress-{mode}",
+                    call_count=stats.pop("service_calls", 0))
     report.checks = run_checks(report, checks)
     return report
 
@@ -70,7 +72,7 @@ def _sqlite(path: str):
 
 def _run_threads(workload, indexes, seed, latency, faults, store, settings):
     emu = Emulator(store=store, clock="real", settings=settings, seed=seed,
-                   latency=make_latency(latency), faults=make_faults(faults, seed))
+                   latency=make_latency(latency), faults=make_faults(faults, seed), trace=True)
     target = workload.load_project() if workload.is_javascript else workload.load_python()
     arrivals = workload.arrivals(random.Random(f"arrivals-{seed}"))
     records = [ExecutionRecord(i, f"e{i + 1:04d}", workload.user_for(i), arrivals[i]) for i in indexes]
@@ -84,6 +86,7 @@ def _run_threads(workload, indexes, seed, latency, faults, store, settings):
         t.join()
     users = sorted({rec.user for rec in records})
     stats = dict(emu.locks.stats)
+    stats["service_calls"] = _count_calls(emu.trace, records)  # the trace only counts them here
     return (records, stats, {u: emu.quotas.usage(u) for u in users},
             dict(getattr(emu.faults, "fired", {})))
 
@@ -98,6 +101,14 @@ def _thread_main(emu, workload, target, rec, origin, gate) -> None:
         run_one(emu, workload, target, rec)
     finally:
         rec.end_ms = round_us(time.time() * 1000.0 - origin)
+
+
+def _count_calls(trace: list[list], records: list[ExecutionRecord]) -> int:
+    """Total service calls; each execution's own where its trace entries carry its name (Python)."""
+    by_name = Counter(entry[0] for entry in trace)
+    for rec in records:
+        rec.service_calls = by_name.get(rec.name, 0)
+    return len(trace)
 
 
 def _run_processes(workload, seed, latency, faults, store_path, settings):

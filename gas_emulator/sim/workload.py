@@ -11,8 +11,10 @@ RNG seeded by the run's seed.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
+import inspect
 import json
 import random
 import sys
@@ -98,8 +100,7 @@ class Workload:
         root = Path(self.root)
         if not root.is_dir():
             raise WorkloadError(f"--root {self.root}: not a directory")
-        clasp = root / ".clasp.json"
-        return Project.from_directory(root, clasp if clasp.is_file() else None)
+        return Project.from_directory(root, _clasp_file_for(root))
 
     def command_args(self) -> list[str]:
         """The command-line options that rebuild this workload (for replay commands)."""
@@ -108,7 +109,7 @@ class Workload:
         elif self.python is not None:
             source = ["--python", self.python]
         else:
-            source = ["--python", f"{self.callable.__module__}:{self.callable.__qualname__}"]
+            source = ["--python", f"{_module_ref(self.callable)}:{self.callable.__qualname__}"]
         out = [*source, "--function", self.function]
         if self.args:
             out += ["--args", json.dumps(list(self.args), separators=(",", ":"))]
@@ -120,6 +121,35 @@ class Workload:
         return out
 
 
+def _clasp_file_for(root: Path) -> Path | None:
+    """The .clasp.json whose rootDir is ``root`` (inside it, or the nearest one above the current
+    folder), so a simulation runs the files and push order a push sends, as ``gas-emu run`` does."""
+    inside = root / ".clasp.json"
+    if inside.is_file():
+        return inside
+    from ..clasp import ClaspFileError, find_clasp_config, load_clasp_config
+
+    found = find_clasp_config(Path.cwd())
+    try:
+        return found if found is not None and load_clasp_config(found).root_dir == root.resolve() else None
+    except ClaspFileError:
+        return None
+
+
+def _module_ref(fn: Callable) -> str:
+    """How a replay command names the module of ``fn``: its file (relative to the current folder
+    when inside it), so the command works when pasted (a test module is importable by name only
+    under pytest); the module's name when it has no file."""
+    source = inspect.getsourcefile(fn) if not isinstance(fn, functools.partial) else None
+    if source is None or fn.__module__ == "__main__" and not Path(source).is_file():
+        return fn.__module__
+    path = Path(source).resolve()
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def _import(ref: str):
     if ref.endswith(".py") or "/" in ref:
         path = Path(ref)
@@ -128,15 +158,22 @@ def _import(ref: str):
         name = f"gas_sim_workload_{path.stem}"
         if name in sys.modules:
             return sys.modules[name]
+        _on_path(path.resolve().parent)  # its sibling modules import, as when Python runs a file
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
         return module
+    _on_path(Path.cwd())  # modules resolve from the current folder, as with `python -m`
     try:
         return importlib.import_module(ref)
     except ImportError as err:
         raise WorkloadError(f"--python {ref}: cannot import ({err})") from None
+
+
+def _on_path(directory: Path) -> None:
+    if str(directory) not in sys.path:
+        sys.path.insert(0, str(directory))
 
 
 def parse_args_json(text: str | None) -> Sequence:

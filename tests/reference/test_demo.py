@@ -14,3 +14,11 @@ def test_demo_passes_and_writes_the_html_report(tmp_path, capsys):
     assert "Duplicates: 0   Unexplained gaps: 0" in out
     assert out.splitlines()[-1].startswith("Verdict: PASS")
     assert (tmp_path / "report.html").is_file()
+
+
+def test_the_demo_explains_its_figures_in_plain_words(tmp_path, capsys):
+    demo.main(["--executions", "40", "--seed", "3", "--report-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "repeats for requests that came again with a request key already served" in out
+    assert "take turns on one script lock" in out and "mostly waiting in line" in out
+    assert "brief" not in out  # no internal jargon

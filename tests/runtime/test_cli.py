@@ -17,8 +17,8 @@ def test_json_output_is_one_document(fixtures):
     result = _run("--root", str(fixtures / "gas_app"), "--json", "uncaught")
     doc = json.loads(result.stdout)
     assert result.exit_code == 1
-    assert doc == {"result": None,
-                   "error": {"message": "bad input", "type": "TypeError",
+    assert doc == {"ok": False, "result": None,
+                   "error": {"message": "bad input", "exit_code": 1, "type": "TypeError",
                              "stack": [{"function": "helper", "file": "Code", "line": 23},
                                        {"function": "uncaught", "file": "Code", "line": 19}]},
                    "logs": [{"level": "info", "text": "step 1"}, {"level": "warn", "text": "about to fail"}],
@@ -39,9 +39,25 @@ def test_args_are_json_when_they_parse_else_strings(fixtures, tmp_path):
     assert json.loads(result.stdout) == [12, "number", "hello", {"k": [True]}]
 
 
-def test_a_missing_function_is_one_line_and_exit_1(fixtures):
+def test_a_missing_function_is_one_line_and_exit_2(fixtures):
     result = _run("--root", str(fixtures / "gas_app"), "nope")
-    assert (result.exit_code, result.stderr) == (1, "ScriptError: Script function not found: nope\n")
+    assert (result.exit_code, result.stderr) == (2, "ScriptError: Script function not found: nope\n")
+
+
+def test_get_uuid_differs_between_two_runs_on_one_state_file(tmp_path):
+    (tmp_path / "appsscript.json").write_text("{}")
+    (tmp_path / "Code.js").write_text("function id() { return Utilities.getUuid(); }")
+    state = str(tmp_path / "state.sqlite")
+    first, second = (_run("--root", str(tmp_path), "--state", state, "id") for _ in range(2))
+    assert first.exit_code == second.exit_code == 0
+    assert first.stdout != second.stdout
+
+
+def test_a_seed_makes_get_uuid_repeatable(tmp_path):
+    (tmp_path / "appsscript.json").write_text("{}")
+    (tmp_path / "Code.js").write_text("function id() { return Utilities.getUuid(); }")
+    first, second = (_run("--root", str(tmp_path), "--seed", "5", "id") for _ in range(2))
+    assert first.stdout == second.stdout and len(json.loads(first.stdout)) == 36
 
 
 def test_a_missing_project_is_one_line_and_exit_2(tmp_path):

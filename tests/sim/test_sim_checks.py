@@ -18,6 +18,14 @@ def _report(*outcomes) -> Report:
     return Report(0, "zero", "none", records, [], {}, {}, {}, 0.1)
 
 
+def test_no_errors_names_the_injected_faults():
+    report = _report((1, None), (None, "Execution killed by injected fault"), (None, "boom"))
+    report.faults_fired = {"kill": 1, "lock_slow": 2}
+    assert no_errors(report).message == (
+        "2 executions failed: 1 x Execution killed by injected fault [injected fault: kill]; 1 x boom "
+        "(faults injected in this run: kill 1, lock_slow 2)")
+
+
 def test_unique_passes_on_distinct_results_and_ignores_errors():
     assert unique(_report((1, None), (2, None), (None, "boom"), (None, "boom"))).ok
 

@@ -46,3 +46,28 @@ def test_processes_mode_takes_its_locks_through_the_shared_store_and_says_so(tmp
 def test_threads_mode_without_a_store_says_its_locks_excluded_within_one_process():
     report = run_stress(py_workload("counter_with_lock", executions=3, users=1), mode="threads")
     assert report.to_dict()["locks"]["exclusion"] == "within one process: the emulator's lock table"
+def test_stress_counts_every_service_call():
+    report = run_stress(py_workload("counter_with_lock", executions=6, users=2), mode="threads")
+    # each execution: lock.acquire, properties.get, properties.set, lock.release
+    assert report.summary()["service_calls"] == 24
+    assert [rec.service_calls for rec in report.executions] == [4] * 6
+
+
+def test_processes_mode_counts_the_calls_of_every_process(tmp_path):
+    report = run_stress(py_workload("counter_with_lock", executions=4), mode="processes",
+                        store_path=str(tmp_path / "s.sqlite"))
+    assert report.summary()["service_calls"] == 16
+
+
+def test_stress_output_says_real_time_and_has_no_trace_hash():
+    from click.testing import CliRunner
+    from sim_helpers import PY_WORKLOADS
+
+    from gas_emulator.cli import main
+
+    result = CliRunner().invoke(main, ["simulate", "--python", str(PY_WORKLOADS), "--function",
+                                       "counter_with_lock", "-n", "3", "--stress", "threads"])
+    assert result.exit_code == 0
+    assert "ms (real)" in result.output and "(virtual)" not in result.output
+    assert "none: a stress run is not reproducible (real time, real threads)" in result.output
+    assert "12 in " in result.output  # service calls

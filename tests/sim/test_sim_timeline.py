@@ -65,5 +65,5 @@ def test_timed_out_waits_are_marked():
 def test_html_has_one_row_per_execution_and_escapes_text():
     report = simulate(py_workload("fails_on_odd", executions=4), seed=0)
     html = render_html(report)
-    assert html.count("<text x='4'") == 4
+    assert html.split("<h2>Timeline</h2>", 1)[1].count("<text x='4'") == 4
     assert "ValueError: odd value 1" in html and "<script" not in html

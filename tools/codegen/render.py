@@ -35,25 +35,25 @@ def repo_root() -> Path:
     return here if (here / "pyproject.toml").is_file() else Path.cwd()
 
 
-def environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+def environment(templates: Path | None = None) -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates or TEMPLATES)),
                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
 
 
-def render_files(cfg: IdServiceConfig | None = None) -> dict[str, str]:
+def render_files(cfg: IdServiceConfig | None = None, templates: Path | None = None) -> dict[str, str]:
     """Every output's text, rendered in memory: ``{"IdService.js": "...", ...}``."""
     cfg = cfg or load_config()
-    env = environment()
+    env = environment(templates)
     context = {"cfg": cfg, "config_source": cfg.source, "outputs": OUTPUTS,
                "config_json": json.dumps(cfg.to_js(), indent=2, ensure_ascii=False)}
     return {name: env.get_template(template).render(context) for name, template in OUTPUTS}
 
 
 def render_all(check: bool = False, root: Path | None = None,
-               cfg: IdServiceConfig | None = None) -> list[str]:
+               cfg: IdServiceConfig | None = None, templates: Path | None = None) -> list[str]:
     """Render into ``<root>/gas_src``; return the names that differ (``check``: write nothing)."""
     out_dir = (root or repo_root()) / "gas_src"
-    rendered = render_files(cfg)
+    rendered = render_files(cfg, templates)
     changed = [name for name, text in rendered.items() if _read(out_dir / name) != text]
     stray = sorted(p.name for p in out_dir.iterdir() if p.is_file() and p.name not in rendered) \
         if out_dir.is_dir() else []

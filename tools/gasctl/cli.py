@@ -25,6 +25,9 @@ from gasctl.context import ENV_API_ENDPOINT, ENV_CREDENTIALS, ENV_IGNORE, ENV_PR
 from gasctl.errors import EXIT_FAILURE, GasctlError
 from gasctl.output import Output
 
+#: Top-level modules of the `deploy` extra (pyproject.toml): absent in an emulator-only install.
+DEPLOY_MODULES = {"googleapiclient", "google", "google_auth_oauthlib", "httplib2", "google_auth_httplib2"}
+
 
 class GasctlGroup(click.Group):
     """A group that turns known failures into one-line errors (and a JSON error document with --json)."""
@@ -67,6 +70,14 @@ class GasctlGroup(click.Group):
         except click.ClickException as err:
             self._json_error(ctx, err.format_message(), err.exit_code, getattr(err, "details", None))
             raise
+        except ModuleNotFoundError as err:  # installed without the API client libraries
+            top = (err.name or "").split(".")[0]
+            if top not in DEPLOY_MODULES:
+                raise
+            message = (f"gasctl needs the Google API client libraries (no module {top!r}): "
+                       "pip install 'gas-emulator[deploy]'")
+            self._json_error(ctx, message, EXIT_FAILURE, None)
+            raise GasctlError(message) from None
         except OSError as err:  # a file we could not read or write: name it, no traceback
             message = f"{err.filename or ''}: {err.strerror or err}".lstrip(": ")
             self._json_error(ctx, message, EXIT_FAILURE, None)
