@@ -67,13 +67,29 @@ def run_in_workers(workload: Workload, seeds: Sequence[int], jobs: int,
     log.debug("%d seeds in %d worker processes, %d seeds per task", len(seeds), jobs, chunk)
     ctx = multiprocessing.get_context("spawn")
     level = logging.getLogger("gas_emulator").getEffectiveLevel()  # workers log as the parent does
-    pool = ctx.Pool(jobs, initializer=_worker_init, initargs=(workload, options, level))
+    started: list = []  # the pool, recorded before a held-back Ctrl-C can be raised
     try:
-        for outcomes in pool.imap(_run_chunk, chunks):
+        _start_pool(ctx, jobs, (workload, options, level), started)
+        for outcomes in started[0].imap(_run_chunk, chunks):
             yield from outcomes
     finally:
-        pool.terminate()  # seeds still running past a stop are not wanted
-        pool.join()
+        for pool in started:
+            pool.terminate()  # seeds still running past a stop are not wanted
+            pool.join()
+
+
+def _start_pool(ctx, jobs: int, initargs: tuple, started: list) -> None:
+    """Start the workers with Ctrl-C deferred until the pool is in ``started`` (and so stopped by the
+    caller): a KeyboardInterrupt between spawning a worker and sending it its start-up data left that
+    worker to die on EOF with a traceback (seen 1 run in 9)."""
+    deferred: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: deferred.append(signum))
+    try:
+        started.append(ctx.Pool(jobs, initializer=_worker_init, initargs=initargs))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if deferred:
+        raise KeyboardInterrupt
 
 
 _state: dict = {}

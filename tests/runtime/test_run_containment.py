@@ -81,7 +81,8 @@ def test_run_max_seconds_ends_a_service_call_loop_with_exit_1(fixtures):
     result = gas_emu_run("--root", str(fixtures / "gas_hostile"), "--max-seconds", "0.3", "--json",
                          "uuidLoop")
     assert result.returncode == 1
-    assert json.loads(result.stdout)["error"] == {"message": TIMEOUT, "type": "Exception", "stack": []}
+    assert json.loads(result.stdout)["error"] == {
+        "message": TIMEOUT, "exit_code": 1, "type": "Exception", "stack": []}
 
 
 def test_run_a_growing_heap_ends_with_the_out_of_memory_message(fixtures):
@@ -94,7 +95,7 @@ def test_run_a_builtin_filling_the_heap_still_answers_exit_1(fixtures):
     result = gas_emu_run("--root", str(fixtures / "gas_hostile"), "--json", "fillHuge", env=SMALL_MEMORY)
     assert result.returncode == 1
     assert json.loads(result.stdout)["error"] == {
-        "message": Settings().out_of_memory_message, "type": "Exception", "stack": []}
+        "message": Settings().out_of_memory_message, "exit_code": 1, "type": "Exception", "stack": []}
 
 
 def test_run_an_array_buffer_flood_fails_in_javascript(fixtures):
