@@ -5,8 +5,7 @@ the project file is read, credentials resolved and the API client built only whe
 Tests inject fakes with ``CliRunner.invoke(main, args, obj={...})``; recognised keys: ``sleep``
 (backoff sleeper), ``rand`` (the library's backoff jitter), ``credentials`` (google-auth credentials
 object), ``env`` (environment mapping),
-``flow_factory`` (login flow), ``open_browser``, ``watch_stop`` / ``watch_tick`` (see ``push --watch``),
-``http_for_api`` (API name -> library HttpMock for Drive and Service Usage, which no fake serves).
+``flow_factory`` (login flow), ``open_browser``, ``watch_stop`` / ``watch_tick`` (see ``push --watch``).
 """
 
 from __future__ import annotations
@@ -125,8 +124,7 @@ class App:
             from gasctl.api import ScriptApi
 
             self._api = ScriptApi(self.credentials(), endpoint=self.api_endpoint, sleep=self.sleep,
-                                  log=self.out.debug, rand=self.overrides.get("rand"),
-                                  http_for_tests=self.overrides.get("http_for_api"))
+                                  log=self.out.debug, rand=self.overrides.get("rand"))
         return self._api
 
     @property
