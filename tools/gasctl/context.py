@@ -32,13 +32,14 @@ class App:
 
     def __init__(self, *, project: str | None, api_endpoint: str | None, credentials_file: str | None,
                  user: str, as_json: bool, verbose: bool, overrides: Mapping[str, Any] | None = None,
-                 ignore: str | None = None) -> None:
+                 ignore: str | None = None, adc: bool = False) -> None:
         self.overrides = dict(overrides or {})
         self.env: Mapping[str, str] = self.overrides.get("env", os.environ)
         self.project_option = project
         self.ignore_option = ignore
         self.api_endpoint = api_endpoint
         self.credentials_file = credentials_file
+        self.adc = adc  # --adc: Application Default Credentials only, as clasp's global option
         self.user = user
         self.out = Output(as_json=as_json, verbose=verbose)
         self.sleep = self.overrides.get("sleep", time.sleep)
@@ -107,9 +108,10 @@ class App:
         from gasctl.auth import resolve_credentials
 
         try:
-            credentials, self._source = resolve_credentials(self.credentials_file, self.user, self.env)
+            credentials, self._source = resolve_credentials(self.credentials_file, self.user, self.env,
+                                                            adc=self.adc)
         except GasctlError:
-            if not _is_loopback(self.api_endpoint):
+            if self.adc or not _is_loopback(self.api_endpoint):
                 raise
             # A local fake (gas-emu serve-api) accepts any caller by default: no token to leak.
             from google.auth.credentials import AnonymousCredentials
