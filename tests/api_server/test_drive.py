@@ -115,16 +115,17 @@ def test_delete_removes_the_project_from_the_apps_script_api(api, drive, new_pro
     assert drive.list(q=SCRIPT_QUERY).execute()["files"] == []
 
 
-def test_delete_leaves_no_documents_behind(store, drive, new_project):
-    from gas_emulator.api_server.testing import snapshot
+def test_delete_leaves_no_documents_behind(store, api, drive, new_project):
+    from gas_emulator.api_server import records as rec
 
-    before = snapshot(store)
-    new_project("Gone")
-    script_id = drive.list(fields="files(id)").execute()["files"][0]["id"]
+    script_id = new_project("Gone")
+    api.projects().versions().create(scriptId=script_id, body={}).execute()
+    api.projects().deployments().create(scriptId=script_id, body={"versionNumber": 1}).execute()
+    drive.update(fileId=script_id, body={"trashed": True}).execute()
     drive.delete(fileId=script_id).execute()
-    after = snapshot(store)
-    assert {ns: keys for ns, keys in after.items() if keys and ns != "api/meta"} == {
-        ns: keys for ns, keys in before.items() if keys and ns != "api/meta"}
+    namespaces = (rec.NS_PROJECTS, rec.NS_INDEX, "api/drive", rec.ns_versions(script_id),
+                  rec.ns_deployments(script_id), rec.ns_metrics(script_id))
+    assert {ns: list(store.doc_keys(ns)) for ns in namespaces} == dict.fromkeys(namespaces, [])
 
 
 def test_drive_calls_need_a_bearer_token_when_auth_is_required(server):
