@@ -224,8 +224,8 @@ def _list(drive: DriveFiles, query: dict[str, str]) -> tuple[int, Any]:
     default_mask = {**dict.fromkeys(LIST_FIELDS, {}), "files": dict.fromkeys(DEFAULT_FILE_FIELDS, {})}
     mask = parse_fields(query["fields"]) if "fields" in query else default_mask
     shaped = apply_fields(answer, mask, LIST_FIELDS)
-    if "files" in mask:
-        inner = mask["files"] or dict.fromkeys(FILE_FIELDS, {})
+    if "files" in mask or "*" in mask:
+        inner = mask.get("files") or dict.fromkeys(FILE_FIELDS, {})
         apply_fields({}, inner, FILE_FIELDS)  # an unknown name is refused even when no file matches
         shaped["files"] = [apply_fields(f, inner, FILE_FIELDS) for f in files]
     return 200, shaped

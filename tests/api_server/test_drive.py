@@ -34,6 +34,14 @@ def test_list_without_fields_gives_drives_default_file_fields(drive, new_project
                    "mimeType": "application/vnd.google-apps.script"}]}
 
 
+def test_star_mask_gives_every_field(drive, new_project):
+    script_id = new_project("Budget")
+    listed = drive.list(fields="*").execute()
+    assert listed["files"][0]["id"] == script_id
+    assert set(listed["files"][0]) == {"kind", "id", "name", "mimeType", "trashed", "explicitlyTrashed",
+                                       "createdTime", "modifiedTime", "ownedByMe"}
+
+
 def test_bound_scripts_are_not_drive_files(api, drive, new_project):
     bound = api.projects().create(body={"title": "In a sheet", "parentId": "1Sheet_Id-0"}).execute()
     standalone = new_project("Alone")
