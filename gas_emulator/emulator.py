@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from .clock import Clock, make_clock
 from .errors import TooManySimultaneousScript, TooManySimultaneousUser
@@ -23,6 +24,10 @@ from .sim.faults import NO_FAULTS, Faults
 from .sim.latency import ZERO_LATENCY, LatencyModel
 from .store.base import Store
 from .store.memory import MemoryStore
+
+if TYPE_CHECKING:
+    from .services.urlfetch import Stub
+    from .sim.triggers import TriggerHost
 
 DEFAULT_USER = "user@example.com"
 
@@ -87,6 +92,12 @@ class Emulator:
         self.locks = LockTable(self)
         self.quotas = Quotas(self)
         self.trace: list[list] | None = [] if trace else None
+        #: UrlFetchApp's answers, first match wins (``services.urlfetch.install``); empty: every
+        #: fetch fails as an unknown host does.
+        self.url_stubs: list[Stub] = []
+        #: What fires time-driven triggers on the clock: the simulator's ``sim.triggers.TriggerHost``
+        #: when a run has a horizon; None (``gas-emu run``): triggers are stored but never fire.
+        self.trigger_host: TriggerHost | None = None
         #: With a trace, the simulator sets this to a list: the start time of each traced call.
         self.call_starts: list[float] | None = None
         self._actor_names: Counter[str] = Counter()
@@ -134,9 +145,13 @@ class Emulator:
             return self._running_total if user is None else self._running_by_user.get(user, 0)
 
     def reset(self) -> None:
-        """Forget all service state (store, quotas, locks); the clock keeps its time."""
+        """Forget all service state (store, quotas, locks, URL stubs, trigger host) and restart the
+        random sequence from the seed, as a fresh emulator has them; the clock keeps its time."""
         self.store.reset()
         self.locks = LockTable(self)
+        self.rng.seed(self.seed)
+        self.url_stubs = []
+        self.trigger_host = None
         self._actor_names.clear()
         if self.trace is not None:
             self.trace = []
