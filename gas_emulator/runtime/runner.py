@@ -54,6 +54,8 @@ class RunOutcome:
     error: ScriptError | None
     logs: list[LogRecord] = field(default_factory=list)
     elapsed_ms: float = 0.0
+    #: What the function returned when it is a service object, not JSON (a TextOutput, an HtmlOutput...)
+    handle: object = None
 
     def unwrap(self) -> object:
         """The result, or the ScriptError (carrying message, stack and logs) raised."""
@@ -65,7 +67,8 @@ class RunOutcome:
 def run_function(emulator: Emulator, project: Project, function: str, args: Sequence = (), *,
                  user: str = DEFAULT_USER) -> RunOutcome:
     """Call ``function(*args)`` of ``project`` in a new execution by ``user``."""
-    outcome, _ = _execute(emulator, project, function, list(args), user, extra=None)
+    outcome, handle = _execute(emulator, project, function, list(args), user, extra=None)
+    outcome.handle = handle
     return outcome
 
 
