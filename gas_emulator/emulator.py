@@ -9,6 +9,7 @@ emulators never see each other, and a reset emulator equals a fresh one.
 from __future__ import annotations
 
 import random
+import secrets
 import threading
 from collections import Counter
 from typing import TYPE_CHECKING
@@ -50,6 +51,9 @@ class Emulator:
       ``Clock`` object.
     * ``settings``: limits and unknown behaviours (:class:`~gas_emulator.settings.Settings`).
     * ``seed``: seeds ``getUuid()``, ``Math.random`` and the scheduler's choices (same seed, same run).
+      Without one: 0 on a store of this process alone (runs stay reproducible); a freshly drawn seed
+      on a store shared between processes (a ``SqliteStore``), so that processes sharing it never
+      produce the same ``getUuid()`` values. Either way ``emulator.seed`` says which was used.
     * ``time_zone``: the script's time zone (``Session.getScriptTimeZone()``, ``Utilities.formatDate``).
     * ``latency`` / ``faults``: modelled service latency and injected faults (the simulator sets them).
     * ``deterministic`` / ``use_greenlets`` / ``trace``: the simulator's kernel mode, actor kind and
@@ -67,7 +71,7 @@ class Emulator:
         store: Store | None = None,
         clock: str | Clock | None = None,
         settings: Settings | None = None,
-        seed: int = 0,
+        seed: int | None = None,
         time_zone: str = "America/New_York",
         latency: LatencyModel | None = None,
         faults: Faults | None = None,
@@ -79,9 +83,11 @@ class Emulator:
     ) -> None:
         self.settings = settings or Settings()
         self.clock = make_clock(clock)
+        self.store = store if store is not None else MemoryStore()
+        seed = default_seed(self.store) if seed is None else seed
+        #: The seed in use: the one given, else ``default_seed(store)`` (see ``seed`` above).
         self.seed = seed
         self.rng = random.Random(seed)
-        self.store = store if store is not None else MemoryStore()
         self.kernel = Kernel(self.clock, deterministic=deterministic,
                              rng=random.Random(f"kernel-{seed}"), use_greenlets=use_greenlets)
         self.time_zone = time_zone
@@ -157,6 +163,12 @@ class Emulator:
             self.trace = []
             if self.call_starts is not None:
                 self.call_starts = []
+
+
+def default_seed(store: Store) -> int:
+    """0 for a store of this process alone; a fresh random seed for one shared between processes
+    (with one fixed default, every process on a shared store drew the same ``getUuid()`` values)."""
+    return secrets.randbits(64) if getattr(store, "shared_between_processes", False) else 0
 
 
 class ExecutionScope:
