@@ -105,12 +105,12 @@ class App:
     def credentials(self):
         if "credentials" in self.overrides:
             return self.overrides["credentials"]
-        from gasctl.auth import resolve_credentials
+        from gasctl.auth import NoCredentialsError, resolve_credentials
 
         try:
             credentials, self._source = resolve_credentials(self.credentials_file, self.user, self.env,
                                                             adc=self.adc)
-        except GasctlError:
+        except NoCredentialsError:  # none anywhere; a file named or found but unusable is its own error
             if self.adc or not _is_loopback(self.api_endpoint):
                 raise
             # A local fake (gas-emu serve-api) accepts any caller by default: no token to leak.
