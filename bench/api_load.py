@@ -82,9 +82,11 @@ class Load:
     interval_s: float = 0.0
 
 
-def start_server(kind: str, switch: str) -> tuple[subprocess.Popen, str, int, str]:
+def start_server(kind: str, switch: str, src: str | None) -> tuple[subprocess.Popen, str, int, str]:
+    """The server process; ``src``: a directory holding another ``gas_emulator`` to serve instead."""
+    env = dict(os.environ, PYTHONPATH=src) if src else None
     proc = subprocess.Popen([sys.executable, "-c", SERVER, kind, switch], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, text=True, env=env)
     url, script_id = proc.stdout.readline().split()
     host, port = url.removeprefix("http://").rsplit(":", 1)
     return proc, host, int(port), script_id
@@ -138,8 +140,9 @@ def client_process(host: str, port: int, paths: list[str], threads: int, load: L
     out.put((latencies, failures))
 
 
-def run(kind: str, clients: int, load: Load, procs: int, switch: str) -> dict[str, float]:
-    proc, host, port, script_id = start_server(kind, switch)
+def run(kind: str, clients: int, load: Load, procs: int, switch: str, src: str | None = None
+        ) -> dict[str, float]:
+    proc, host, port, script_id = start_server(kind, switch, src)
     paths = [f"/v1/projects/{script_id}?alt=json", f"/v1/projects/{script_id}/versions?pageSize=50&alt=json",
              f"/v1/projects/{script_id}/deployments?pageSize=50&alt=json"]
     procs = max(1, min(procs, clients))
@@ -171,28 +174,62 @@ def run(kind: str, clients: int, load: Load, procs: int, switch: str) -> dict[st
             "max": 1000 * ordered[-1], "rate": len(ordered) / wall}
 
 
-def table(rows: list[tuple[str, dict[str, float], dict[str, float]]]) -> str:
-    """One line per run, with its p99 against the floor's under the same load."""
-    lines = ["| run | calls | failed | p50 ms | p99 ms | max ms | p99 < 100 ms | floor p50 / p99 / max ms "
-             "| p99 / floor p99 | calls/s | server CPU µs/call (floor) |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for label, r, f in rows:
-        lines.append(f"| {label} | {r['calls']} | {r['failed']} | {r['p50']:.1f} | {r['p99']:.1f} | "
-                     f"{r['max']:.1f} | {'yes' if r['p99'] < 100 else 'no'} | {f['p50']:.1f} / "
-                     f"{f['p99']:.1f} / {f['max']:.1f} | {r['p99'] / f['p99']:.1f}x | {r['rate']:.0f} "
-                     f"| {r['cpu_us']:.0f} ({f['cpu_us']:.0f}) |")
+@dataclass(frozen=True)
+class Server:
+    """A server to measure: ``kind`` api or floor, its switch interval, its source tree."""
+
+    label: str
+    kind: str
+    switch: str
+    src: str | None = None
+
+
+def table(groups: list[tuple[str, int, list[tuple[Server, dict[str, float]]]]]) -> str:
+    """One line per run; each load's runs together, the floor's p99 as their yardstick."""
+    lines = ["| load | server | calls | failed | p50 ms | p99 ms | max ms | p99 < 100 ms | p99 / floor p99 "
+             "| calls/s | clients / (calls/s) ms | server CPU µs/call |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for load_label, clients, runs in groups:
+        floor = next(r for server, r in runs if server.kind == "floor")
+        for server, r in runs:
+            lines.append(
+                f"| {load_label} | {server.label} | {r['calls']} | {r['failed']} | {r['p50']:.1f} | "
+                f"{r['p99']:.1f} | {r['max']:.1f} | {'yes' if r['p99'] < 100 else 'no'} | "
+                f"{r['p99'] / floor['p99']:.2f} | {r['rate']:.0f} | {1000 * clients / r['rate']:.0f} | "
+                f"{r['cpu_us']:.0f} |")
     return "\n".join(lines)
 
 
 def loads(args: argparse.Namespace) -> list[tuple[str, Load]]:
-    open_every = args.interval_ms / 1000
-    offered = args.clients / open_every
-    return [("closed loop, new connection per call", Load(args.calls, keepalive=False)),
-            ("closed loop, kept-alive connections", Load(args.calls, keepalive=True)),
-            (f"open loop ({offered:.0f} calls/s offered), new connection per call",
-             Load(args.calls, keepalive=False, interval_s=open_every)),
-            (f"open loop ({offered:.0f} calls/s offered), kept-alive connections",
-             Load(args.calls, keepalive=True, interval_s=open_every))]
+    rows = [("closed loop, new connection per call", Load(args.calls, keepalive=False)),
+            ("closed loop, kept-alive connections", Load(args.calls, keepalive=True))]
+    for interval_ms in args.interval_ms:
+        rate = 1000 * args.clients / interval_ms
+        offered = f"open loop, a call every {interval_ms:g} ms each ({rate:.0f} calls/s offered)"
+        rows += [(f"{offered}, new connection per call",
+                  Load(args.calls, keepalive=False, interval_s=interval_ms / 1000)),
+                 (f"{offered}, kept-alive connections",
+                  Load(args.calls, keepalive=True, interval_s=interval_ms / 1000))]
+    return rows
+
+
+def servers(args: argparse.Namespace) -> list[Server]:
+    now = Server(f"fake API (switch {args.switch} s)", "api", args.switch)
+    floor = Server("floor: bare http.server", "floor", args.switch)
+    if not args.compare_src:
+        return [now, floor]
+    before = Server("fake API from --compare-src (switch 5 ms)", "api", "default", args.compare_src)
+    return [now, before, floor]
+
+
+def measure(args: argparse.Namespace) -> list[tuple[str, int, list[tuple[Server, dict[str, float]]]]]:
+    """Every load on every server, the servers of one load one after another (the same minute)."""
+    plan = [("1 client, new connection per call (baseline)", 1, Load(args.calls * 4, keepalive=False), 1)]
+    plan += [(f"{args.clients} clients, {label}", args.clients, load, args.procs)
+             for label, load in loads(args)]
+    return [(label, clients, [(server, run(server.kind, clients, load, procs, server.switch, server.src))
+                              for server in servers(args)])
+            for label, clients, load, procs in plan]
 
 
 def main() -> int:
@@ -200,11 +237,14 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--calls", type=int, default=25, help="calls per client")
     parser.add_argument("--procs", type=int, default=4, help="client processes")
-    parser.add_argument("--interval-ms", type=float, default=200.0,
-                        help="open loop: each client calls once every this many ms")
+    parser.add_argument("--interval-ms", type=float, nargs="+", default=[200.0, 500.0],
+                        help="open loop: each client calls once every this many ms (one run per value)")
     parser.add_argument("--switch", default=None,
                         help="server's sys.setswitchinterval in seconds, or 'default' (5 ms); "
                              "default: what serve-api sets")
+    parser.add_argument("--compare-src", default=None,
+                        help="also measure the gas_emulator package under this directory (e.g. an older "
+                             "`git archive`), with Python's default switch interval")
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     args = parser.parse_args()
     if args.switch is None:
@@ -212,22 +252,16 @@ def main() -> int:
 
         args.switch = str(SWITCH_INTERVAL_S)
     load_at_start = os.getloadavg()
-    alone = Load(args.calls * 4, keepalive=False)
-    rows = [("1 client, new connection per call (baseline)",
-             run("api", 1, alone, 1, args.switch), run("floor", 1, alone, 1, args.switch))]
-    for label, load in loads(args):
-        rows.append((f"{args.clients} clients, {label}",
-                     run("api", args.clients, load, args.procs, args.switch),
-                     run("floor", args.clients, load, args.procs, args.switch)))
-    load_at_end = os.getloadavg()
-    text = table(rows)
-    note = (f"Server (and floor) switch interval: {args.switch} s. Load average (1 min) at the start "
-            f"{load_at_start[0]:.2f}, at the end {load_at_end[0]:.2f}, on {os.cpu_count()} cores")
+    text = table(measure(args))
+    note = (f"Load average (1 min) at the start {load_at_start[0]:.2f}, at the end {os.getloadavg()[0]:.2f}, "
+            f"on {os.cpu_count()} cores; the floor runs with the same switch interval as the fake API")
     print(text)
     print(note)
     if args.write:
+        compare = f" --compare-src {args.compare_src}" if args.compare_src else ""
+        intervals = " ".join(f"{i:g}" for i in args.interval_ms)
         command = (f"python bench/api_load.py --clients {args.clients} --calls {args.calls} "
-                   f"--procs {args.procs} --interval-ms {args.interval_ms:g} --write")
+                   f"--procs {args.procs} --interval-ms {intervals}{compare} --write")
         write_section(RESULTS, "api-load", f"## Fake API under load (`{command}`)\n\n{text}\n\n{note}.\n")
     return 0
 
