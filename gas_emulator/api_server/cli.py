@@ -10,11 +10,8 @@ printed once on stderr.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,23 +21,6 @@ from gas_emulator.api_server import control
 from gas_emulator.api_server.server import FakeApiServer
 from gas_emulator.api_server.settings import ApiSettings
 from gas_emulator.netaddr import is_loopback_host
-
-# serve-api runs one thread per connection: with 200 kept-alive clients, the default 5 ms switch
-# interval let a few threads keep the interpreter lock while others waited up to ~1 s (closed loop,
-# max 2.8-3.1 s at 5 ms vs 0.4-1.7 s at 1 ms, same runs; bench/api_load.py --switch). Process-wide, so
-# set by the command only, never by the library.
-SWITCH_INTERVAL_S = 0.001
-
-
-@contextlib.contextmanager
-def serving_switch_interval(seconds: float = SWITCH_INTERVAL_S) -> Iterator[None]:
-    """``sys.setswitchinterval(seconds)`` while serving, the previous value restored after."""
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(seconds)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(previous)
 
 
 def _make_store(state: Path | None) -> Any:
@@ -128,8 +108,7 @@ def serve_api(host: str, port: int, state: Path | None, require_auth: bool, api_
     if show_token:
         click.echo(f"control token ({control.TOKEN_HEADER}): {token}", err=True)
     try:
-        with serving_switch_interval():
-            server.serve_forever()
+        server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:

@@ -118,26 +118,3 @@ def test_serve_api_takes_its_control_token_from_a_file_and_keeps_the_state_file(
         assert (status, body["error"]["status"]) == (400, "FAILED_PRECONDITION")
     finally:
         assert stop(proc) == 0
-
-
-def test_serving_sets_the_switch_interval_and_restores_it():
-    from gas_emulator.api_server.cli import SWITCH_INTERVAL_S, serving_switch_interval
-
-    before = sys.getswitchinterval()
-    with serving_switch_interval():
-        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S)
-    assert sys.getswitchinterval() == before
-
-
-def test_serve_api_sets_the_switch_interval_while_serving(monkeypatch):
-    from gas_emulator.api_server import cli
-
-    seen = []
-    monkeypatch.setattr(cli.FakeApiServer, "serve_forever", lambda self: seen.append(sys.getswitchinterval()))
-    sigterm = signal.getsignal(signal.SIGTERM)  # serve-api installs its own: give pytest's back
-    try:
-        result = CliRunner().invoke(serve_api, ["--port", "0"])
-    finally:
-        signal.signal(signal.SIGTERM, sigterm)
-    assert result.exit_code == 0, result.output
-    assert seen == [pytest.approx(cli.SWITCH_INTERVAL_S)]
