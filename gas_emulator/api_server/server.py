@@ -236,6 +236,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Silent: a request log could carry tokens in query strings."""
 
     def _handle(self) -> None:
+        self.pretty = True  # until this request's query is read (not the last one's on this connection)
         try:
             body = self._read_body()  # always first: an unread body would poison the kept-alive socket
             self.app.deadlines.disarm(self.connection)  # the request is in: running it has no deadline

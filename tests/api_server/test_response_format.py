@@ -67,3 +67,18 @@ def test_the_date_is_formatted_once_per_second():
     assert server_module._http_date(1_700_000_000) == "Tue, 14 Nov 2023 22:13:20 GMT"
     assert server_module._http_date(1_700_000_000) == "Tue, 14 Nov 2023 22:13:20 GMT"
     assert server_module._http_date.cache_info().hits == 1
+
+
+def test_a_compact_answer_does_not_make_the_next_one_on_the_connection_compact(server, script_id):
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=10)
+    try:
+        conn.request("GET", f"/v1/projects/{script_id}?prettyPrint=false")
+        conn.getresponse().read()
+        conn.request("POST", "/v1/projects", body=b"x" * (server.settings.max_body_bytes + 1),
+                     headers={"Content-Type": "application/json"})
+        response = conn.getresponse()
+        payload = response.read()
+    finally:
+        conn.close()
+    assert response.status == 400
+    assert payload.decode() == json.dumps(json.loads(payload), indent=2)
