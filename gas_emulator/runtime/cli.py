@@ -49,7 +49,8 @@ def parse_arg(text: str) -> object:
 
 
 def _project_location(root: Path | None) -> tuple[Path, Path | None]:
-    """(content directory, .clasp.json to honour): --root, else rootDir of .clasp.json, else gas_src/."""
+    """(content directory, .clasp.json to honour): --root, else rootDir of .clasp.json, else the
+    current folder when it holds appsscript.json (a project pulled or written by hand), else gas_src/."""
     found = find_clasp_config(Path.cwd())
     if root is not None:
         return root, found if found is not None and _same(found, root) else None
@@ -58,6 +59,8 @@ def _project_location(root: Path | None) -> tuple[Path, Path | None]:
             return load_clasp_config(found).root_dir, found
         except ClaspFileError as err:
             raise ProjectMissing(str(err)) from None
+    if (Path.cwd() / "appsscript.json").is_file():
+        return Path("."), None
     return DEFAULT_ROOT, None
 
 
@@ -70,7 +73,8 @@ def _same(clasp_json: Path, root: Path) -> bool:
 
 @click.command("run")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Project directory (default: rootDir of .clasp.json, else gas_src/).")
+              help="Project directory (default: rootDir of .clasp.json, else the current folder if it "
+                   "has appsscript.json, else gas_src/).")
 @click.option("--state", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="SQLite file keeping properties and cache between runs; runs sharing it at "
                    "once exclude each other with LockService.")

@@ -33,7 +33,8 @@ def workload_options(fn):
     """The options that describe a workload (shared by the three commands)."""
     options = [
         click.option("--root", type=click.Path(file_okay=False),
-                     help="JavaScript project directory (default: rootDir of .clasp.json)."),
+                     help="JavaScript project directory (default: rootDir of .clasp.json, else the "
+                          "current folder if it has appsscript.json)."),
         click.option("--python", "python_ref", metavar="MODULE",
                      help="Python module (package.module, path/to/file.py) or module:function."),
         click.option("--function", "function",
@@ -90,12 +91,13 @@ def build_workload(root, python_ref, function, args_json, executions, users, rat
 
 
 def _clasp_root_dir() -> str | None:
-    """rootDir of the nearest .clasp.json, as ``gas-emu run`` and clasp find it (relative if below)."""
+    """rootDir of the nearest .clasp.json, as ``gas-emu run`` and clasp find it (relative if below);
+    without one, the current folder when it holds appsscript.json (as ``gas-emu run`` does)."""
     from ..clasp import ClaspFileError, find_clasp_config, load_clasp_config
 
     found = find_clasp_config(Path.cwd())
     if found is None:
-        return None
+        return "." if (Path.cwd() / "appsscript.json").is_file() else None
     try:
         root_dir = load_clasp_config(found).root_dir
     except ClaspFileError as err:

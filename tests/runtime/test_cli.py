@@ -104,3 +104,18 @@ def test_json_output_is_null_for_a_plain_value(tmp_path):
     (tmp_path / "Code.js").write_text("function f() { return 'x'; }")
     doc = json.loads(_run("--root", str(tmp_path), "--json", "f").stdout)
     assert (doc["result"], doc["output"]) == ("x", None)
+
+
+def test_the_current_folder_is_the_project_when_it_holds_appsscript_json(tmp_path, monkeypatch):
+    (tmp_path / "appsscript.json").write_text("{}")
+    (tmp_path / "Code.js").write_text("function hello() { return 'from here'; }")
+    monkeypatch.chdir(tmp_path)  # no .clasp.json, no gas_src/: a project written by hand
+    result = _run("hello")
+    assert (result.exit_code, result.stdout) == (0, '"from here"\n')
+
+
+def test_without_a_project_here_the_default_is_gas_src(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = _run("hello")
+    assert result.exit_code == 2
+    assert "no Apps Script project at gas_src: not a directory" in result.output

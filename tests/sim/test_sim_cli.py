@@ -226,3 +226,12 @@ def test_a_usage_error_with_json_is_a_json_document_too(tmp_path, monkeypatch):
     assert json.loads(result.stdout) == {"ok": False, "error": {
         "message": "Missing option '--function' (or name it as --python MODULE:FUNCTION).", "exit_code": 2}}
     assert "Error: Missing option '--function'" in result.stderr
+
+
+def test_the_current_folder_is_the_project_when_it_holds_appsscript_json(tmp_path, monkeypatch):
+    (tmp_path / "appsscript.json").write_text("{}")
+    (tmp_path / "Code.js").write_text("function f() { return Utilities.getUuid().length; }")
+    monkeypatch.chdir(tmp_path)
+    doc = json.loads(_run("simulate", "--function", "f", "-n", "2", "--json").output)
+    assert [e["result"] for e in doc["executions"]] == [36, 36]
+    assert " --root . --function f " in doc["replay_command"]
