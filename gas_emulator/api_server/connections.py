@@ -7,14 +7,23 @@
   body, and the idle wait before it on a kept-alive connection). A socket timeout alone bounds
   one ``recv``; a slowloris client that sends a byte every few seconds never trips it. A single
   reaper thread shuts down the sockets whose budget ran out, which ends the blocked read at once.
+- ``kernel_timeouts`` and ``TimeoutRaisingReader``/``TimeoutRaisingWriter`` bound each socket read and
+  write the way ``settimeout()`` does (``TimeoutError`` after that long), but with the kernel's
+  SO_RCVTIMEO/SO_SNDTIMEO on a blocking socket. ``settimeout()`` makes Python poll() before every
+  recv and send: two hand-offs of the interpreter lock per call instead of one, which cost +25 %
+  server CPU per call and 1.6x the context switches with 200 clients (bench/api_load.py's floor
+  handler with and without it, perf stat).
 """
 
 from __future__ import annotations
 
+import io
 import socket
+import struct
 import threading
 import time
 from http.server import ThreadingHTTPServer
+from typing import Any
 
 DEFAULT_BACKLOG = 1024  # the kernel caps it at net.core.somaxconn (4096 on current Linux)
 
@@ -79,3 +88,67 @@ def _shut(sock: socket.socket) -> None:
         sock.shutdown(socket.SHUT_RDWR)  # the handler's blocked recv returns b"" and it ends
     except OSError:
         pass  # already closed by its handler
+
+
+def kernel_timeouts(sock: socket.socket, seconds: float) -> bool:
+    """Give the blocking ``sock`` a ``seconds`` timeout per read and per write in the kernel; False
+    where the platform refuses these options (the caller then uses ``settimeout``)."""
+    whole = int(seconds)
+    micro = int((seconds - whole) * 1_000_000)
+    if whole == 0 and micro == 0:
+        micro = 1  # a zero timeval means "never time out"
+    timeval = struct.pack("ll", whole, micro)  # struct timeval
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval)
+    except (OSError, AttributeError):
+        return False
+    return True
+
+
+class TimeoutRaisingReader(io.RawIOBase):
+    """``sock.makefile("rb", buffering=0)`` of a socket with kernel timeouts, raising TimeoutError when
+    a read timed out: socket.SocketIO returns None for it (the EAGAIN of a non-blocking socket),
+    which a BufferedReader would take as the end of a short read."""
+
+    def __init__(self, raw: Any) -> None:
+        super().__init__()
+        self._raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._raw.readinto(buffer)
+        if count is None:
+            raise TimeoutError("timed out")  # socket.timeout's own message
+        return count
+
+    def fileno(self) -> int:
+        return self._raw.fileno()
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class TimeoutRaisingWriter(io.BufferedIOBase):
+    """socketserver's unbuffered writer (each write one sendall) for a socket with kernel timeouts:
+    a send that timed out raises TimeoutError (a blocking socket's sendall raises BlockingIOError)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        try:
+            self._sock.sendall(data)
+        except BlockingIOError:
+            raise TimeoutError("timed out") from None
+        with memoryview(data) as view:
+            return view.nbytes
+
+    def fileno(self) -> int:
+        return self._sock.fileno()

@@ -19,8 +19,10 @@ injected faults are checked before anything else, so a 401/403/429/500 answer ne
 from __future__ import annotations
 
 import functools
+import io
 import json
 import random
+import socket
 import threading
 import time
 from email.utils import formatdate
@@ -30,7 +32,14 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from gas_emulator.api_server import control, drive, errors, jsonfmt, logbook, responses, service_usage
-from gas_emulator.api_server.connections import DEFAULT_BACKLOG, LoadTolerantServer, ReadDeadlines
+from gas_emulator.api_server.connections import (
+    DEFAULT_BACKLOG,
+    LoadTolerantServer,
+    ReadDeadlines,
+    TimeoutRaisingReader,
+    TimeoutRaisingWriter,
+    kernel_timeouts,
+)
 from gas_emulator.api_server.engine import CodeEngine, V8Engine
 from gas_emulator.api_server.models import ApiBackend
 from gas_emulator.api_server.settings import ApiSettings
@@ -214,8 +223,17 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server.app  # type: ignore[attr-defined]
 
     def setup(self) -> None:
-        super().setup()
-        self.connection.settimeout(self.app.settings.socket_timeout_s)
+        """StreamRequestHandler.setup with the socket timeout kept by the kernel (see ``connections``)."""
+        self.connection = self.request
+        if self.disable_nagle_algorithm:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, True)
+        timeout = self.app.settings.socket_timeout_s
+        if kernel_timeouts(self.connection, timeout):
+            self.rfile = io.BufferedReader(TimeoutRaisingReader(self.connection.makefile("rb", buffering=0)))
+        else:
+            self.connection.settimeout(timeout)
+            self.rfile = self.connection.makefile("rb", self.rbufsize)
+        self.wfile = TimeoutRaisingWriter(self.connection)
 
     def handle_one_request(self) -> None:
         """Each request must arrive within ``request_read_timeout_s`` (disarmed once its body is in)."""

@@ -3,12 +3,19 @@ deeply nested JSON answered 400 (not 500)."""
 
 from __future__ import annotations
 
+import io
 import socket
+import struct
 
 import pytest
 
 from gas_emulator.api_server import errors
-from gas_emulator.api_server.connections import DEFAULT_BACKLOG
+from gas_emulator.api_server.connections import (
+    DEFAULT_BACKLOG,
+    TimeoutRaisingReader,
+    TimeoutRaisingWriter,
+    kernel_timeouts,
+)
 
 GENEROUS_S = 30.0  # waits on an event (the server closing), never a sleep
 
@@ -95,3 +102,42 @@ def test_deeply_nested_raw_json_to_the_control_plane_is_400(server):
         answer = read_until_closed(sock)
     assert answer.startswith(b"HTTP/1.1 400")
     assert errors.MSG_BAD_JSON.encode() in answer
+
+
+def test_an_idle_connection_is_closed_after_the_socket_timeout(server):
+    server.update_settings(request_read_timeout_s=GENEROUS_S, socket_timeout_s=0.2)
+    with connect(server) as sock:
+        assert read_until_closed(sock) == b""  # the kernel's read timeout ended the wait, not the deadline
+
+
+def test_kernel_timeouts_never_become_zero_which_would_mean_none():
+    left, right = socket.socketpair()
+    with left, right:
+        assert kernel_timeouts(left, 1e-9)
+        seconds, micro = struct.unpack("ll", left.getsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, 16))
+        assert (seconds, micro) != (0, 0)
+
+
+def test_a_read_that_times_out_raises_timeout_error():
+    left, right = socket.socketpair()
+    with left, right:
+        assert kernel_timeouts(left, 0.05)
+        reader = io.BufferedReader(TimeoutRaisingReader(left.makefile("rb", buffering=0)))
+        right.sendall(b"partial line")
+        with pytest.raises(TimeoutError, match="^timed out$"):
+            reader.readline()
+
+
+def test_a_write_that_times_out_raises_timeout_error():
+    left, right = socket.socketpair()
+    with left, right:
+        assert kernel_timeouts(left, 0.05)
+        with pytest.raises(TimeoutError, match="^timed out$"):
+            TimeoutRaisingWriter(left).write(b"x" * 64 * 1024 * 1024)  # the peer never reads
+
+
+def test_the_writer_reports_every_byte_written():
+    left, right = socket.socketpair()
+    with left, right:
+        assert TimeoutRaisingWriter(left).write(b"answer") == 6
+        assert right.recv(16) == b"answer"
