@@ -4,14 +4,18 @@ deeply nested JSON answered 400 (not 500)."""
 from __future__ import annotations
 
 import io
+import itertools
 import socket
+import socketserver
 import struct
+import threading
 
 import pytest
 
 from gas_emulator.api_server import errors
 from gas_emulator.api_server.connections import (
     DEFAULT_BACKLOG,
+    LoadTolerantServer,
     TimeoutRaisingReader,
     TimeoutRaisingWriter,
     kernel_timeouts,
@@ -141,3 +145,65 @@ def test_the_writer_reports_every_byte_written():
     with left, right:
         assert TimeoutRaisingWriter(left).write(b"answer") == 6
         assert right.recv(16) == b"answer"
+
+
+class _ThreadNumber(socketserver.StreamRequestHandler):
+    """Answers the number of the thread serving the connection (one number per thread)."""
+
+    numbers = itertools.count()
+    local = threading.local()
+
+    def handle(self) -> None:
+        if not hasattr(self.local, "number"):
+            self.local.number = next(self.numbers)
+        self.wfile.write(str(self.local.number).encode())
+
+
+@pytest.fixture
+def thread_server():
+    srv = LoadTolerantServer(("127.0.0.1", 0), _ThreadNumber)
+    runner = threading.Thread(target=srv.serve_forever, daemon=True)
+    runner.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    runner.join(GENEROUS_S)
+
+
+def thread_number(srv) -> int:
+    with socket.create_connection(srv.server_address, timeout=GENEROUS_S) as sock:
+        return int(read_until_closed(sock))
+
+
+def test_threads_are_reused_from_one_connection_to_the_next(thread_server):
+    served_by = {thread_number(thread_server) for _ in range(40)}
+    assert len(served_by) <= 20  # a thread per connection would be 40
+
+
+def test_a_connection_is_served_while_every_other_thread_is_busy(thread_server):
+    held = [socket.create_connection(thread_server.server_address, timeout=GENEROUS_S) for _ in range(20)]
+    try:
+        assert thread_number(thread_server) >= 0
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def _acceptors() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name == "gas-emu-api-conn"}
+
+
+@pytest.mark.parametrize("interrupt", [True, False], ids=["shutdown wakes accept", "connections wake accept"])
+def test_shutdown_ends_the_idle_threads(monkeypatch, interrupt):
+    before = _acceptors()
+    srv = LoadTolerantServer(("127.0.0.1", 0), _ThreadNumber)
+    if not interrupt:  # as on a system where shutdown() does not end a blocked accept()
+        monkeypatch.setattr(srv, "_interrupt_accepts", lambda: False)
+    runner = threading.Thread(target=srv.serve_forever, daemon=True)
+    runner.start()
+    thread_number(srv)
+    srv.shutdown()
+    for thread in _acceptors() - before:
+        thread.join(GENEROUS_S)
+        assert not thread.is_alive()
+    srv.server_close()
