@@ -377,6 +377,21 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, payload: bytes, content_type: str,
               headers: dict[str, str] | None = None) -> None:
+        if headers or self.request_version == "HTTP/0.9" or getattr(self, "_headers_buffer", None):
+            self._send_through_stdlib(status, payload, content_type, headers)
+            return
+        # What send_response() and send_header() write for these headers, formatted at once (a
+        # third of their CPU): status line, Server, Date, then ours; one sendall with the body.
+        self.log_request(status)
+        reason = self.responses[status][0] if status in self.responses else ""
+        closing = "Connection: close\r\n" if self.close_connection else ""
+        head = (f"{self.protocol_version} {status:d} {reason}\r\nServer: {self.version_string()}\r\n"
+                f"Date: {self.date_time_string()}\r\nContent-Type: {content_type}\r\n"
+                f"Content-Length: {len(payload):d}\r\n{closing}\r\n").encode("latin-1", "strict")
+        self.wfile.write(head if self.command == "HEAD" else head + payload)
+
+    def _send_through_stdlib(self, status: int, payload: bytes, content_type: str,
+                             headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
