@@ -90,8 +90,10 @@ class Load:
 def start_server(kind: str, switch: str, src: str | None) -> tuple[subprocess.Popen, str, int, str]:
     """The server process; ``src``: a directory holding another ``gas_emulator`` to serve instead."""
     env = dict(os.environ, PYTHONPATH=src) if src else None
+    # `python -c` puts the working directory first on sys.path: run in ``src``, or the package
+    # imported would be the one under the current directory, whatever PYTHONPATH says.
     proc = subprocess.Popen([sys.executable, "-c", SERVER, kind, switch], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True, env=env)
+                            stdout=subprocess.PIPE, text=True, env=env, cwd=src)
     url, script_id = proc.stdout.readline().split()
     host, port = url.removeprefix("http://").rsplit(":", 1)
     return proc, host, int(port), script_id
