@@ -11,9 +11,9 @@
 - ``kernel_timeouts`` and ``TimeoutRaisingReader``/``TimeoutRaisingWriter`` bound each socket read and
   write the way ``settimeout()`` does (``TimeoutError`` after that long), but with the kernel's
   SO_RCVTIMEO/SO_SNDTIMEO on a blocking socket. ``settimeout()`` makes Python poll() before every
-  recv and send: two hand-offs of the interpreter lock per call instead of one, which cost +25 %
-  server CPU per call and 1.6x the context switches with 200 clients (bench/api_load.py's floor
-  handler with and without it, perf stat).
+  recv and send: two hand-offs of the interpreter lock per call instead of one. A bare handler on
+  the threads below cost 25 % more server CPU with it and had 1.6x the context switches, with 200
+  clients (bench/api_load.py's server, perf stat).
 """
 
 from __future__ import annotations
@@ -33,13 +33,12 @@ class LoadTolerantServer(ThreadingHTTPServer):
     """Each connection is still served by a thread of its own, at once, but the threads are reused.
 
     socketserver's way (a poll loop accepts, starts a thread per connection and waits for it to
-    start) is most of a bare handler's cost: with the floor handler of bench/api_load.py, 255-295
-    µs of server CPU per call with one client and 344-388 with 200 (new connection per call); with
-    the threads here 90-105 and 184-214 (perf stat, paired runs). The fake API's own handler gained
-    less, 3-6 % more calls/s with 200 clients. Each acceptor thread blocks in ``accept()`` (the
-    kernel wakes one waiter per connection), serves what it accepted, then accepts again. The last
-    idle acceptor starts another before serving, so a slow or idle connection never keeps a new one
-    waiting; after serving, a thread beyond ``max_idle_threads`` idle ones ends.
+    start) cost the fake API ~40 % of its server CPU: 510-530 -> 300-310 µs per call and 1,830-1,910
+    -> 3,170-3,210 calls/s with 200 clients on new connections (bench/api_load.py's server, this
+    change alone, paired runs). Each acceptor thread blocks in ``accept()`` (the kernel wakes one
+    waiter per connection), serves what it accepted, then accepts again. The last idle acceptor
+    starts another before serving, so a slow or idle connection never keeps a new one waiting;
+    after serving, a thread beyond ``max_idle_threads`` idle ones ends.
     """
 
     daemon_threads = True
