@@ -260,9 +260,9 @@ def servers(args: argparse.Namespace) -> list[Server]:
     now = Server(f"fake API (switch {args.switch})", "api", args.switch)
     floor = Server("floor: bare http.server", "floor", args.switch)
     chosen = [now]
-    if args.compare_src:
-        chosen.append(Server(f"fake API, {args.compare_label} (switch {args.switch})", "api", args.switch,
-                             args.compare_src))
+    labels = args.compare_label + args.compare_src[len(args.compare_label):]  # a tree's path if unnamed
+    for src, label in zip(args.compare_src, labels):
+        chosen.append(Server(f"fake API, {label} (switch {args.switch})", "api", args.switch, src))
     if args.pooled_floor:
         chosen.append(Server("bare handler on the fake's connection threads", "pooled", args.switch))
     return chosen + [floor]
@@ -273,9 +273,11 @@ def measure(args: argparse.Namespace) -> list[tuple[str, int, list[tuple[Server,
     plan = [("1 client, new connection per call (baseline)", 1, Load(args.calls * 4, keepalive=False), 1)]
     plan += [(f"{args.clients} clients, {label}", args.clients, load, args.procs)
              for label, load in loads(args)]
+    if args.closed_loop_only:
+        plan = [step for step in plan if step[0].endswith("closed loop, new connection per call")]
     return [(label, clients, [(server, run(server.kind, clients, load, procs, server.switch, server.src))
                               for server in servers(args)])
-            for label, clients, load, procs in plan]
+            for _ in range(args.rounds) for label, clients, load, procs in plan]
 
 
 def main() -> int:
@@ -287,14 +289,20 @@ def main() -> int:
                         help="open loop: each client calls once every this many ms (one run per value)")
     parser.add_argument("--switch", default="default",
                         help="the servers' sys.setswitchinterval in seconds, or 'default' (Python's 5 ms)")
-    parser.add_argument("--compare-src", default=None,
-                        help="also measure the gas_emulator package under this directory (e.g. an older "
-                             "`git archive`), under the same loads")
-    parser.add_argument("--compare-label", default="--compare-src", help="what --compare-src holds")
+    parser.add_argument("--compare-src", nargs="+", default=[],
+                        help="also measure the gas_emulator package under each of these directories (e.g. "
+                             "older `git archive`s), under the same loads")
+    parser.add_argument("--compare-label", nargs="+", default=[], help="what each --compare-src holds")
+    parser.add_argument("--closed-loop-only", action="store_true",
+                        help="only the closed loop on new connections (to compare trees; no --write)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure everything this many times (no --write)")
     parser.add_argument("--pooled-floor", action="store_true",
                         help="also measure the bare handler on the fake's connection threads")
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     args = parser.parse_args()
+    if args.write and (args.closed_loop_only or args.rounds != 1):
+        parser.error("--write records the full set of loads, measured once")
     load_at_start = os.getloadavg()
     groups = measure(args)
     text = f"{table(groups)}\n\n{verdict(groups, args)}"
@@ -304,7 +312,7 @@ def main() -> int:
     print(text)
     print(note)
     if args.write:
-        compare = f" --compare-src {args.compare_src}" if args.compare_src else ""
+        compare = f" --compare-src {' '.join(args.compare_src)}" if args.compare_src else ""
         compare += " --pooled-floor" if args.pooled_floor else ""
         intervals = " ".join(f"{i:g}" for i in args.interval_ms)
         command = (f"python bench/api_load.py --clients {args.clients} --calls {args.calls} "
