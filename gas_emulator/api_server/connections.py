@@ -11,9 +11,8 @@
 - ``kernel_timeouts`` and ``TimeoutRaisingReader``/``TimeoutRaisingWriter`` bound each socket read and
   write the way ``settimeout()`` does (``TimeoutError`` after that long), but with the kernel's
   SO_RCVTIMEO/SO_SNDTIMEO on a blocking socket. ``settimeout()`` makes Python poll() before every
-  recv and send: two hand-offs of the interpreter lock per call instead of one. A bare handler on
-  the threads below cost 25 % more server CPU with it and had 1.6x the context switches, with 200
-  clients (bench/api_load.py's server, perf stat).
+  recv and send (CPython's sock_call_ex), two hand-offs of the interpreter lock per call instead of
+  one, each a chance for another of the 200 threads of a loaded server to take the lock.
 """
 
 from __future__ import annotations
@@ -33,9 +32,9 @@ class LoadTolerantServer(ThreadingHTTPServer):
     """Each connection is still served by a thread of its own, at once, but the threads are reused.
 
     socketserver's way (a poll loop accepts, starts a thread per connection and waits for it to
-    start) cost the fake API ~40 % of its server CPU: 510-530 -> 300-310 µs per call and 1,830-1,910
-    -> 3,170-3,210 calls/s with 200 clients on new connections (bench/api_load.py's server, this
-    change alone, paired runs). Each acceptor thread blocks in ``accept()`` (the kernel wakes one
+    start) cost the fake API ~40 % of its server CPU: 392-396 -> 222-226 µs per call and 1,525-1,544
+    -> 2,882-2,896 calls/s with 200 clients on new connections (bench/api_load.py --closed-loop-only,
+    this change alone, two rounds). Each acceptor thread blocks in ``accept()`` (the kernel wakes one
     waiter per connection), serves what it accepted, then accepts again. The last idle acceptor
     starts another before serving, so a slow or idle connection never keeps a new one waiting;
     after serving, a thread beyond ``max_idle_threads`` idle ones ends.
