@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import socket
 import struct
+import sys
 import threading
 import time
 from http.server import ThreadingHTTPServer
@@ -121,8 +122,6 @@ class LoadTolerantServer(ThreadingHTTPServer):
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A client that went away or timed out is no error of ours: no traceback on stderr."""
-        import sys
-
         if isinstance(sys.exc_info()[1], OSError):
             return
         super().handle_error(request, client_address)
@@ -177,6 +176,8 @@ def _shut(sock: socket.socket) -> None:
 def kernel_timeouts(sock: socket.socket, seconds: float) -> bool:
     """Give the blocking ``sock`` a ``seconds`` timeout per read and per write in the kernel; False
     where the platform refuses these options (the caller then uses ``settimeout``)."""
+    if sys.platform == "win32":  # Windows takes a DWORD of milliseconds, not a struct timeval
+        return False
     whole = int(seconds)
     micro = int((seconds - whole) * 1_000_000)
     if whole == 0 and micro == 0:
