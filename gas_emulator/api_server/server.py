@@ -19,7 +19,6 @@ injected faults are checked before anything else, so a 401/403/429/500 answer ne
 from __future__ import annotations
 
 import functools
-import http.client
 import io
 import json
 import random
@@ -27,7 +26,6 @@ import socket
 import threading
 import time
 from email.utils import formatdate
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -43,7 +41,6 @@ from gas_emulator.api_server.connections import (
     kernel_timeouts,
 )
 from gas_emulator.api_server.engine import CodeEngine, V8Engine
-from gas_emulator.api_server.headers import read as read_headers
 from gas_emulator.api_server.models import ApiBackend
 from gas_emulator.api_server.settings import ApiSettings
 
@@ -245,40 +242,6 @@ class _Handler(BaseHTTPRequestHandler):
             super().handle_one_request()
         finally:
             self.app.deadlines.disarm(self.connection)
-
-    def parse_request(self) -> bool:
-        """http.server's parse_request, for a request line ``VERB /path HTTP/1.x``, with the headers read
-        by ``headers.read`` (the stdlib's message, without its email parser); any other request line
-        is the stdlib's to parse and refuse."""
-        requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
-        words = requestline.split()
-        if len(words) != 3 or words[2] not in ("HTTP/1.1", "HTTP/1.0") or words[1].startswith("//"):
-            return super().parse_request()
-        self.requestline, self.request_version = requestline, words[2]
-        self.close_connection = not (words[2] == "HTTP/1.1" and self.protocol_version >= "HTTP/1.1")
-        self.command, self.path = words[0], words[1]
-        try:
-            self.headers = read_headers(self.rfile, self.MessageClass)
-        except http.client.LineTooLong as err:  # the stdlib's answers to oversized headers
-            self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Line too long", str(err))
-            return False
-        except http.client.HTTPException as err:
-            self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Too many headers", str(err))
-            return False
-        return self._connection_and_expect()
-
-    def _connection_and_expect(self) -> bool:
-        """The end of http.server's parse_request: the Connection and Expect headers."""
-        conntype = self.headers.get("Connection", "").lower()
-        if conntype == "close":
-            self.close_connection = True
-        elif conntype == "keep-alive" and self.protocol_version >= "HTTP/1.1":
-            self.close_connection = False
-        expect = self.headers.get("Expect", "")
-        if (expect.lower() == "100-continue" and self.protocol_version >= "HTTP/1.1"
-                and self.request_version >= "HTTP/1.1"):
-            return self.handle_expect_100()
-        return True
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._handle()
