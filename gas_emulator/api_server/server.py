@@ -26,6 +26,7 @@ import socket
 import threading
 import time
 from email.utils import formatdate
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -242,6 +243,16 @@ class _Handler(BaseHTTPRequestHandler):
             super().handle_one_request()
         finally:
             self.app.deadlines.disarm(self.connection)
+
+    def parse_request(self) -> bool:
+        """http.server's parse, refusing HTTP/0.9 (a bare ``GET /path`` line) as it refuses 0.9 POSTs:
+        an answer without a status line or headers has nowhere for the fake's JSON errors to go."""
+        if not super().parse_request():
+            return False
+        if self.request_version == "HTTP/0.9":
+            self.send_error(HTTPStatus.BAD_REQUEST, f"Bad HTTP/0.9 request type ({self.command!r})")
+            return False
+        return True
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._handle()

@@ -1,5 +1,5 @@
-"""Request lines and headers parsed as http.server parses them (the fake reads ordinary headers
-itself, see ``headers``): versions, Connection, Expect and the limits on headers."""
+"""Request lines and headers parsed as http.server parses them: versions, Connection, Expect and the
+limits on headers."""
 
 from __future__ import annotations
 
@@ -76,3 +76,11 @@ def test_a_folded_header_is_read_as_the_stdlib_reads_it(server):
     answer = exchange(server, f"GET /v1/projects/abc HTTP/1.1\r\n{host(server)}X-Folded: a\r\n b\r\n"
                               "Connection:\r\n close\r\n\r\n".encode())
     assert answer.startswith(b"HTTP/1.1 404 Not Found\r\n")  # unfolded "close" ended the connection
+
+
+def test_an_http_0_9_request_is_refused_with_a_body_only_answer_and_the_server_goes_on(server):
+    answer = exchange(server, b"GET /v1/projects/abc\r\n\r\n")  # no version: HTTP/0.9
+    assert b"Message: Bad HTTP/0.9 request type ('GET')." in answer
+    assert not answer.startswith(b"HTTP/")  # 0.9 has no status line
+    again = exchange(server, f"GET /v1/projects/abc HTTP/1.0\r\n{host(server)}\r\n".encode())
+    assert again.startswith(b"HTTP/1.1 404 Not Found\r\n")
