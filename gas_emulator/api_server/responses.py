@@ -104,10 +104,24 @@ def split_path(path: str) -> list[str]:
     return segments
 
 
+def _routes_by_shape(routes: tuple[Route, ...]) -> dict[tuple[str, int], tuple[Route, ...]]:
+    """The routes of each (verb, segment count), in ``ROUTES`` order."""
+    shapes: dict[tuple[str, int], tuple[Route, ...]] = {}
+    for route in routes:
+        key = (route.http_method, len(route.template))
+        shapes[key] = shapes.get(key, ()) + (route,)
+    return shapes
+
+
+# A call is only matched against the routes of its verb and length: the first of them whose template
+# fits wins, as in a scan of ROUTES (a route of another verb or length can never fit).
+_ROUTES_BY_SHAPE = _routes_by_shape(ROUTES)
+
+
 def match(http_method: str, segments: list[str]) -> tuple[Route, dict[str, str]]:
-    for route in ROUTES:
+    for route in _ROUTES_BY_SHAPE.get((http_method, len(segments)), ()):
         params = _match_template(route.template, segments)
-        if params is None or route.http_method != http_method:
+        if params is None:
             continue
         for name, value in params.items():
             if not ID_PATTERN.fullmatch(value):

@@ -3,12 +3,23 @@ deeply nested JSON answered 400 (not 500)."""
 
 from __future__ import annotations
 
+import io
+import itertools
 import socket
+import socketserver
+import struct
+import threading
 
 import pytest
 
 from gas_emulator.api_server import errors
-from gas_emulator.api_server.connections import DEFAULT_BACKLOG
+from gas_emulator.api_server.connections import (
+    DEFAULT_BACKLOG,
+    LoadTolerantServer,
+    TimeoutRaisingReader,
+    TimeoutRaisingWriter,
+    kernel_timeouts,
+)
 
 GENEROUS_S = 30.0  # waits on an event (the server closing), never a sleep
 
@@ -95,3 +106,104 @@ def test_deeply_nested_raw_json_to_the_control_plane_is_400(server):
         answer = read_until_closed(sock)
     assert answer.startswith(b"HTTP/1.1 400")
     assert errors.MSG_BAD_JSON.encode() in answer
+
+
+def test_an_idle_connection_is_closed_after_the_socket_timeout(server):
+    server.update_settings(request_read_timeout_s=GENEROUS_S, socket_timeout_s=0.2)
+    with connect(server) as sock:
+        assert read_until_closed(sock) == b""  # the kernel's read timeout ended the wait, not the deadline
+
+
+def test_kernel_timeouts_never_become_zero_which_would_mean_none():
+    left, right = socket.socketpair()
+    with left, right:
+        assert kernel_timeouts(left, 1e-9)
+        seconds, micro = struct.unpack("ll", left.getsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, 16))
+        assert (seconds, micro) != (0, 0)
+
+
+def test_a_read_that_times_out_raises_timeout_error():
+    left, right = socket.socketpair()
+    with left, right:
+        assert kernel_timeouts(left, 0.05)
+        reader = io.BufferedReader(TimeoutRaisingReader(left.makefile("rb", buffering=0)))
+        right.sendall(b"partial line")
+        with pytest.raises(TimeoutError, match="^timed out$"):
+            reader.readline()
+
+
+def test_a_write_that_times_out_raises_timeout_error():
+    left, right = socket.socketpair()
+    with left, right:
+        assert kernel_timeouts(left, 0.05)
+        with pytest.raises(TimeoutError, match="^timed out$"):
+            TimeoutRaisingWriter(left).write(b"x" * 64 * 1024 * 1024)  # the peer never reads
+
+
+def test_the_writer_reports_every_byte_written():
+    left, right = socket.socketpair()
+    with left, right:
+        assert TimeoutRaisingWriter(left).write(b"answer") == 6
+        assert right.recv(16) == b"answer"
+
+
+class _ThreadNumber(socketserver.StreamRequestHandler):
+    """Answers the number of the thread serving the connection (one number per thread)."""
+
+    numbers = itertools.count()
+    local = threading.local()
+
+    def handle(self) -> None:
+        if not hasattr(self.local, "number"):
+            self.local.number = next(self.numbers)
+        self.wfile.write(str(self.local.number).encode())
+
+
+@pytest.fixture
+def thread_server():
+    srv = LoadTolerantServer(("127.0.0.1", 0), _ThreadNumber)
+    runner = threading.Thread(target=srv.serve_forever, daemon=True)
+    runner.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    runner.join(GENEROUS_S)
+
+
+def thread_number(srv) -> int:
+    with socket.create_connection(srv.server_address, timeout=GENEROUS_S) as sock:
+        return int(read_until_closed(sock))
+
+
+def test_threads_are_reused_from_one_connection_to_the_next(thread_server):
+    served_by = {thread_number(thread_server) for _ in range(40)}
+    assert len(served_by) <= 20  # a thread per connection would be 40
+
+
+def test_a_connection_is_served_while_every_other_thread_is_busy(thread_server):
+    held = [socket.create_connection(thread_server.server_address, timeout=GENEROUS_S) for _ in range(20)]
+    try:
+        assert thread_number(thread_server) >= 0
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def _acceptors() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name == "gas-emu-api-conn"}
+
+
+@pytest.mark.parametrize("interrupt", [True, False], ids=["shutdown wakes accept", "connections wake accept"])
+def test_shutdown_ends_the_idle_threads(monkeypatch, interrupt):
+    before = _acceptors()
+    srv = LoadTolerantServer(("127.0.0.1", 0), _ThreadNumber)
+    if not interrupt:  # as on a system where shutdown() does not end a blocked accept()
+        monkeypatch.setattr(srv, "_interrupt_accepts", lambda: False)
+    runner = threading.Thread(target=srv.serve_forever, daemon=True)
+    runner.start()
+    thread_number(srv)
+    srv.shutdown()
+    for thread in _acceptors() - before:
+        thread.join(GENEROUS_S)
+        assert not thread.is_alive()
+    srv.server_close()

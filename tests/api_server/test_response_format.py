@@ -82,3 +82,31 @@ def test_a_compact_answer_does_not_make_the_next_one_on_the_connection_compact(s
         conn.close()
     assert response.status == 400
     assert payload.decode() == json.dumps(json.loads(payload), indent=2)
+
+
+class _Capture:
+    def __init__(self) -> None:
+        self.data = b""
+
+    def write(self, data: bytes) -> int:
+        self.data += data
+        return len(data)
+
+
+def _bare_handler(command: str, close: bool) -> server_module._Handler:
+    handler = object.__new__(server_module._Handler)  # no socket: only what _send reads
+    handler.command, handler.request_version, handler.close_connection = command, "HTTP/1.1", close
+    handler.requestline = f"{command} /v1/projects HTTP/1.1"
+    handler.wfile = _Capture()
+    handler.date_time_string = lambda timestamp=None: "Tue, 14 Nov 2023 22:13:20 GMT"
+    return handler
+
+
+@pytest.mark.parametrize("status", [200, 204, 404, 429, 599])
+@pytest.mark.parametrize("command", ["GET", "HEAD"])
+@pytest.mark.parametrize("close", [False, True])
+def test_an_answer_is_written_byte_for_byte_as_send_response_and_send_header_write_it(status, command, close):
+    fast, stdlib = _bare_handler(command, close), _bare_handler(command, close)
+    fast._send(status, b'{"a": 1}', server_module.JSON_TYPE)
+    stdlib._send_through_stdlib(status, b'{"a": 1}', server_module.JSON_TYPE)
+    assert fast.wfile.data == stdlib.wfile.data
