@@ -16,6 +16,7 @@ BENCHMARKS = [
     ["-m", "bench.services"],
     ["bench/runtime.py"],
     ["bench/sim.py"],
+    ["bench/js_handoff.py"],
     ["bench/instructions.py"],
     ["bench/idservice.py"],
     ["bench/gasctl_calls.py"],
