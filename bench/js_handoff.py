@@ -8,6 +8,7 @@ in the same run, so the parts can be set against the whole. Not a test.
 
     .venv/bin/python bench/js_handoff.py            # prints the markdown tables (~1 minute)
     .venv/bin/python bench/js_handoff.py --write    # also updates bench/RESULTS.md (js-handoff)
+    .venv/bin/python bench/js_handoff.py --cpu      # single-thread parts in thread CPU time
 """
 
 from __future__ import annotations
@@ -46,11 +47,17 @@ def best_us(fn: Callable[[], float]) -> float:
     return min(fn() for _ in range(REPEATS))
 
 
-def per_op_us(op: Callable[[], object], n: int) -> float:
-    started = time.perf_counter()
+#: The clock of single-thread parts: wall time, or with --cpu the calling thread's CPU time (other
+#: work on a shared machine delays a thread but does not add to its CPU time).
+CLOCK = time.thread_time if "--cpu" in sys.argv else time.perf_counter
+
+
+def per_op_us(op: Callable[[], object], n: int, clock: Callable[[], float] | None = None) -> float:
+    clock = clock or CLOCK
+    started = clock()
     for _ in range(n):
         op()
-    return (time.perf_counter() - started) / n * 1e6
+    return (clock() - started) / n * 1e6
 
 
 # ---------------------------------------------------------------------- thread rings
@@ -61,6 +68,7 @@ class Ring:
     def __init__(self, threads: int, v8: bool, iso=None) -> None:
         self.sems = [carriers.wake_primitive() for _ in range(threads)]
         self.v8, self.iso = v8, iso
+        self.pin = carriers.pin_cpu()  # on one CPU, as the kernel keeps a run's actor threads
         self.laps = 1
         self.ready = threading.Barrier(threads + 1)
         self.done = carriers.wake_primitive()
@@ -81,6 +89,8 @@ class Ring:
         return elapsed / (self.laps * len(self.threads)) * 1e6
 
     def _main(self, i: int) -> None:
+        if self.pin is not None:
+            os.sched_setaffinity(0, self.pin)
         if not self.v8:
             self.ready.wait()
             self._laps(i, None)
@@ -221,7 +231,7 @@ def thread_start_us() -> float:
         thread = threading.Thread(target=int)
         thread.start()
         thread.join()
-    return per_op_us(op, 2_000)
+    return per_op_us(op, 2_000, time.perf_counter)
 
 
 def context_us(v8: V8Thread) -> float:
@@ -352,6 +362,11 @@ def table(title: str, base: float, rows: list[tuple[str, float]], with_base: boo
     return "\n".join(lines)
 
 
+CPU_FLAG = " --cpu" if "--cpu" in sys.argv else ""
+CLOCK_NOTE = ("single-thread parts in the measuring thread's CPU time, thread rings, thread start and "
+              "simulator rows in wall time" if "--cpu" in sys.argv else "wall time")
+
+
 def main() -> None:
     base, handoff, start = measure()
     body = (table("One JavaScript hand-off, by part", base, handoff, True) + "\n\n"
@@ -361,7 +376,8 @@ def main() -> None:
     if "--write" in sys.argv:
         write_section(RESULTS, "js-handoff", (
             "## js-handoff: the parts of a JavaScript hand-off and of an execution's start\n\n"
-            f"Command: `.venv/bin/python bench/js_handoff.py --write` (best of {REPEATS}; 2-core "
+            f"Command: `.venv/bin/python bench/js_handoff.py --write{CPU_FLAG}` "
+            f"(best of {REPEATS}; {CLOCK_NOTE}; 2-core "
             f"machine shared with other engineers' work, load average {os.getloadavg()[0]:.1f} "
             "when measured).\n\n" + body))
     os._exit(0)  # the isolate and its immortal contexts are never disposed (engine.Isolate)
