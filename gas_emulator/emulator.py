@@ -9,8 +9,10 @@ emulators never see each other, and a reset emulator equals a fresh one.
 from __future__ import annotations
 
 import random
+import secrets
 import threading
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from .clock import Clock, make_clock
 from .errors import TooManySimultaneousScript, TooManySimultaneousUser
@@ -23,6 +25,10 @@ from .sim.faults import NO_FAULTS, Faults
 from .sim.latency import ZERO_LATENCY, LatencyModel
 from .store.base import Store
 from .store.memory import MemoryStore
+
+if TYPE_CHECKING:
+    from .services.urlfetch import Stub
+    from .sim.triggers import TriggerHost
 
 DEFAULT_USER = "user@example.com"
 
@@ -45,6 +51,9 @@ class Emulator:
       ``Clock`` object.
     * ``settings``: limits and unknown behaviours (:class:`~gas_emulator.settings.Settings`).
     * ``seed``: seeds ``getUuid()``, ``Math.random`` and the scheduler's choices (same seed, same run).
+      Without one: 0 on a store of this process alone (runs stay reproducible); a freshly drawn seed
+      on a store shared between processes (a ``SqliteStore``), so that processes sharing it never
+      produce the same ``getUuid()`` values. Either way ``emulator.seed`` says which was used.
     * ``time_zone``: the script's time zone (``Session.getScriptTimeZone()``, ``Utilities.formatDate``).
     * ``latency`` / ``faults``: modelled service latency and injected faults (the simulator sets them).
     * ``deterministic`` / ``use_greenlets`` / ``trace``: the simulator's kernel mode, actor kind and
@@ -62,7 +71,7 @@ class Emulator:
         store: Store | None = None,
         clock: str | Clock | None = None,
         settings: Settings | None = None,
-        seed: int = 0,
+        seed: int | None = None,
         time_zone: str = "America/New_York",
         latency: LatencyModel | None = None,
         faults: Faults | None = None,
@@ -74,9 +83,11 @@ class Emulator:
     ) -> None:
         self.settings = settings or Settings()
         self.clock = make_clock(clock)
+        self.store = store if store is not None else MemoryStore()
+        seed = default_seed(self.store) if seed is None else seed
+        #: The seed in use: the one given, else ``default_seed(store)`` (see ``seed`` above).
         self.seed = seed
         self.rng = random.Random(seed)
-        self.store = store if store is not None else MemoryStore()
         self.kernel = Kernel(self.clock, deterministic=deterministic,
                              rng=random.Random(f"kernel-{seed}"), use_greenlets=use_greenlets)
         self.time_zone = time_zone
@@ -87,6 +98,12 @@ class Emulator:
         self.locks = LockTable(self)
         self.quotas = Quotas(self)
         self.trace: list[list] | None = [] if trace else None
+        #: UrlFetchApp's answers, first match wins (``services.urlfetch.install``); empty: every
+        #: fetch fails as an unknown host does.
+        self.url_stubs: list[Stub] = []
+        #: What fires time-driven triggers on the clock: the simulator's ``sim.triggers.TriggerHost``
+        #: when a run has a horizon; None (``gas-emu run``): triggers are stored but never fire.
+        self.trigger_host: TriggerHost | None = None
         #: With a trace, the simulator sets this to a list: the start time of each traced call.
         self.call_starts: list[float] | None = None
         self._actor_names: Counter[str] = Counter()
@@ -134,14 +151,24 @@ class Emulator:
             return self._running_total if user is None else self._running_by_user.get(user, 0)
 
     def reset(self) -> None:
-        """Forget all service state (store, quotas, locks); the clock keeps its time."""
+        """Forget all service state (store, quotas, locks, URL stubs, trigger host) and restart the
+        random sequence from the seed, as a fresh emulator has them; the clock keeps its time."""
         self.store.reset()
         self.locks = LockTable(self)
+        self.rng.seed(self.seed)
+        self.url_stubs = []
+        self.trigger_host = None
         self._actor_names.clear()
         if self.trace is not None:
             self.trace = []
             if self.call_starts is not None:
                 self.call_starts = []
+
+
+def default_seed(store: Store) -> int:
+    """0 for a store of this process alone; a fresh random seed for one shared between processes
+    (with one fixed default, every process on a shared store drew the same ``getUuid()`` values)."""
+    return secrets.randbits(64) if getattr(store, "shared_between_processes", False) else 0
 
 
 class ExecutionScope:

@@ -53,9 +53,13 @@ V8_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gas-emu-api-v8
 
 @dataclass(frozen=True)
 class WebResult:
+    """A web-app answer; ``logs`` are the execution's ``(level, text, time_ms)`` lines, which
+    ``logbook.LoggedEngine`` keeps (plain tuples, so they cross a process boundary as they are)."""
+
     status: int
     mime_type: str
     body: str
+    logs: tuple[tuple[str, str, float], ...] = ()
 
 
 class CodeEngine(Protocol):
@@ -121,7 +125,8 @@ class V8Engine:
         response = self._v8.submit(lambda: runtime.run_web_request(
             self._emulator(script_id), project, method, path_info=path_info, query=query,
             body=body, content_type=content_type, user=user)).result()
-        return WebResult(response.status, response.mime_type, response.body)
+        return WebResult(response.status, response.mime_type, response.body,
+                         tuple((r.level, r.text, r.time_ms) for r in response.logs))
 
     def reset(self) -> None:
         self._v8.submit(self._emulators.clear).result()

@@ -170,10 +170,9 @@ class LoggedEngine:
         return operation
 
     def web(self, script_id: str, files: Sequence[dict[str, Any]], method: str, **kwargs: Any) -> WebResult:
-        """Web-app lines are kept once the engine's WebResult carries ``logs`` ([level, text, ms]);
-        today's V8 path (runtime.run_web_request) does not hand them out yet."""
+        """Pass the request through; keep the lines of the engine's ``WebResult.logs``."""
         result = self.inner.web(script_id, files, method, **kwargs)
-        lines = list(getattr(result, "logs", None) or [])
+        lines = list(result.logs)
         self.book.record(script_id, "doGet" if method == "GET" else "doPost", INVOCATION_WEB_APP, lines)
         return result
 

@@ -7,6 +7,7 @@ texts), calls the backend and returns ``(status, json, method_id)``. Nothing her
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -133,9 +134,15 @@ def _match_template(template: tuple[str, ...], segments: list[str]) -> dict[str,
     return params
 
 
+@functools.cache
+def _query_names(method_id: str) -> frozenset[str]:
+    """The method's query parameters, read from its discovery document once."""
+    return frozenset(name for name, p in schema.method(method_id).get("parameters", {}).items()
+                     if p.get("location") == "query")
+
+
 def parse_query(method_id: str, query: str) -> dict[str, str]:
-    allowed = {name for name, p in schema.method(method_id).get("parameters", {}).items()
-               if p.get("location") == "query"}
+    allowed = _query_names(method_id)
     out: dict[str, str] = {}
     for name, value in parse_qsl(query, keep_blank_values=True):
         if name in STANDARD_PARAMS:

@@ -8,7 +8,9 @@ Use it from tests or tools::
         srv.reset()                            # or POST /__control/reset
 
 Routes: ``/v1/...`` the API (spec 2.1), ``POST /v2/entries:list`` the executions' logs (a fake Cloud
-Logging, see ``logbook``), ``/macros/s/<deploymentId>/exec`` (and ``/dev`` for HEAD)
+Logging, see ``logbook``), ``/drive/v3/files...`` the projects as Drive files (``drive``),
+``/v1/projects/<id>/services...`` and ``/v1/operations/...`` the Cloud project's APIs
+(``service_usage``), ``/macros/s/<deploymentId>/exec`` (and ``/dev`` for HEAD)
 the deployed web apps, ``/__control/{reset,settings,health}`` the test controls (never faulted;
 guarded by a token, loopback Host names and no browser, see ``control``). Authorization and
 injected faults are checked before anything else, so a 401/403/429/500 answer never changes state.
@@ -16,15 +18,18 @@ injected faults are checked before anything else, so a 401/403/429/500 answer ne
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import threading
+import time
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
-from gas_emulator.api_server import control, errors, logbook, responses
+from gas_emulator.api_server import control, drive, errors, logbook, responses, service_usage
 from gas_emulator.api_server.connections import DEFAULT_BACKLOG, LoadTolerantServer, ReadDeadlines
 from gas_emulator.api_server.engine import CodeEngine, V8Engine
 from gas_emulator.api_server.models import ApiBackend
@@ -34,6 +39,8 @@ JSON_TYPE = "application/json; charset=UTF-8"  # what googleapis.com answers (sp
 DRAIN_MAX_BYTES = 256 * 1024 * 1024  # an oversized body up to this size is read and dropped
 # logging.v2 discovery: entries.list is POST v2/entries:list (rootUrl logging.googleapis.com).
 LOGGING_LIST_PATH, LOGGING_LIST_METHOD = "/v2/entries:list", "logging.entries.list"
+# Google pretty-prints JSON unless the call says prettyPrint=false ("true (default), false":
+# https://cloud.google.com/apis/docs/system-parameters). google-api-python-client sends only alt=json.
 
 
 class FakeApiServer:
@@ -62,6 +69,8 @@ class FakeApiServer:
         engine = logbook.LoggedEngine(engine or V8Engine(store, clock), self.logbook)
         self.backend = ApiBackend(store, clock, engine, settings=settings or ApiSettings(),
                                   base_url=lambda: self.base_url)
+        self.drive = drive.DriveFiles(store)
+        self.service_usage = service_usage.ServiceUsage(store, lambda: self.backend.settings)
         self.backlog = backlog
         self.deadlines = ReadDeadlines()
         self._httpd: LoadTolerantServer | None = None
@@ -139,13 +148,17 @@ class FakeApiServer:
 
     def build_client(self, credentials: Any = None, api: str = "script", version: str = "v1") -> Any:
         """The real ``build('script', 'v1', static_discovery=True)`` pointed at this server
-        (``api="logging", version="v2"`` for the fake Cloud Logging ``entries.list``)."""
+        (``api="logging", version="v2"`` for the fake Cloud Logging ``entries.list``; ``drive``/``v3``,
+        ``serviceusage``/``v1`` likewise). Each API keeps its discovery servicePath under this host."""
         from google.auth.credentials import AnonymousCredentials
         from googleapiclient.discovery import build
+        from googleapiclient.discovery_cache import get_static_doc
+
+        service_path = json.loads(get_static_doc(api, version) or "{}").get("servicePath", "")
 
         return build(api, version, credentials=credentials or AnonymousCredentials(),
                      static_discovery=True, cache_discovery=False,
-                     client_options={"api_endpoint": self.base_url + "/"})
+                     client_options={"api_endpoint": self.base_url + "/" + service_path})
 
     # -- checks before any API call ---------------------------------------------------------------
     def check_call(self, authorization: str | None, api: str = "script") -> None:
@@ -171,6 +184,20 @@ class FakeApiServer:
             return True
 
 
+def _wants_pretty(query: str) -> bool:
+    """False only for ``prettyPrint=false`` (the parsing is skipped when the name is absent)."""
+    if "prettyPrint" not in query:
+        return True
+    values = [v for name, v in parse_qsl(query, keep_blank_values=True) if name == "prettyPrint"]
+    return not values or values[-1].lower() != "false"
+
+
+@functools.lru_cache(maxsize=2)
+def _http_date(second: int) -> str:
+    """RFC 7231 date of ``second``, formatted once per second."""
+    return formatdate(second, usegmt=True)
+
+
 def _is_bearer(authorization: str | None) -> bool:
     scheme, _, token = (authorization or "").partition(" ")
     return scheme.lower() == "bearer" and bool(token.strip())
@@ -180,6 +207,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # no 40 ms delayed-ACK stall when an answer takes two segments
     server_version = "gas-emu-api"
+    pretty = True  # this request's JSON layout (query parameter prettyPrint)
 
     @property
     def app(self) -> FakeApiServer:
@@ -216,10 +244,12 @@ class _Handler(BaseHTTPRequestHandler):
         """Silent: a request log could carry tokens in query strings."""
 
     def _handle(self) -> None:
+        self.pretty = True  # until this request's query is read (not the last one's on this connection)
         try:
             body = self._read_body()  # always first: an unread body would poison the kept-alive socket
             self.app.deadlines.disarm(self.connection)  # the request is in: running it has no deadline
             parts = urlsplit(self.path)
+            self.pretty = _wants_pretty(parts.query)
             if parts.path.startswith("/__control/"):
                 self._send_json(*self.app.control.handle(self.command, parts.path, self.headers, body))
             elif parts.path.startswith("/macros/s/"):
@@ -227,18 +257,31 @@ class _Handler(BaseHTTPRequestHandler):
             elif parts.path == LOGGING_LIST_PATH:
                 self._list_log_entries(parts.query, body)
             else:
-                self.app.check_call(self.headers.get("Authorization"))
-                status, answer, method_id = responses.dispatch(self.app.backend, self.command, parts.path,
-                                                               parts.query, body)
+                status, answer, method_id = self._dispatch_api(parts.path, parts.query, body)
                 if self.app.take_dropped_response(method_id):
                     self.close_connection = True  # done, but the answer is lost (drop_next_response)
                     return
-                self._send_json(status, answer)
+                if answer is None:  # Drive files.delete: 204 No Content
+                    self._send(status, b"", JSON_TYPE)
+                else:
+                    self._send_json(status, answer)
         except errors.ApiError as exc:
             self._send_json(exc.code, exc.to_json(), exc.headers)
         except Exception:  # a bug must still answer Google's 500, not drop the connection
             self.close_connection = True
             self._send_json(500, errors.fault(500).to_json())
+
+    def _dispatch_api(self, path: str, query: str, body: bytes) -> tuple[int, Any, str]:
+        """Drive v3, Service Usage v1 or the Apps Script API, after the same authorization and faults."""
+        authorization = self.headers.get("Authorization")
+        if path.startswith(drive.PATH_PREFIX):
+            self.app.check_call(authorization, api="drive")
+            return drive.dispatch(self.app.drive, self.command, path, query, body)
+        if service_usage.handles(path):
+            self.app.check_call(authorization, api="serviceusage")
+            return service_usage.dispatch(self.app.service_usage, self.command, path, query, body)
+        self.app.check_call(authorization)
+        return responses.dispatch(self.app.backend, self.command, path, query, body)
 
     def _list_log_entries(self, query: str, body: bytes) -> None:
         if self.command != "POST":
@@ -303,7 +346,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(result.status, result.body.encode("utf-8"), f"{result.mime_type}; charset=utf-8")
 
     def _send_json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-        self._send(status, json.dumps(body, indent=2).encode("utf-8"), JSON_TYPE, headers)
+        # Compact output uses json's C encoder; indent=2 runs its pure-Python one (~3x the CPU).
+        text = json.dumps(body, indent=2) if self.pretty else json.dumps(body, separators=(",", ":"))
+        self._send(status, text.encode("utf-8"), JSON_TYPE, headers)
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The Date header, formatted once per second rather than once per answer."""
+        if timestamp is not None:
+            return super().date_time_string(timestamp)
+        return _http_date(int(time.time()))
 
     def _send(self, status: int, payload: bytes, content_type: str,
               headers: dict[str, str] | None = None) -> None:

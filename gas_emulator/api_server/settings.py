@@ -60,6 +60,9 @@ class ApiSettings:
     #: The Cloud project whose logs hold the scripts' entries; "" (default) means any ``projects/<id>``
     #: asked for, so a client with any projectId in .clasp.json sees the logs.
     cloud_project_id: str = ""
+    #: ASSUMPTION (which APIs a new Cloud project has on is not documented): the services the fake
+    #: Service Usage reports enabled before any ``services.enable``; none by default.
+    initially_enabled_services: tuple[str, ...] = ()
     #: ASSUMPTION (fake-only bound; Cloud Logging keeps entries 30 days): executions whose logs are kept.
     max_logged_executions: int = 1000
 

@@ -61,6 +61,17 @@ def checked_client(server: Any, credentials: Any = None) -> Any:
                  client_options={"api_endpoint": server.base_url + "/"})
 
 
+def checked_api_client(server: Any, api: str, version: str, credentials: Any = None) -> Any:
+    """``build(api, version)`` (``drive``/``v3``, ``serviceusage``/``v1``) on the fake, answers checked;
+    the API keeps its discovery servicePath under the fake's address, as under googleapis.com."""
+    from google.auth.credentials import AnonymousCredentials
+
+    service_path = schema.discovery(api)["servicePath"]
+    return build(api, version, credentials=credentials or AnonymousCredentials(), static_discovery=True,
+                 cache_discovery=False, requestBuilder=CheckedRequest,
+                 client_options={"api_endpoint": server.base_url + "/" + service_path})
+
+
 def checked_logging_client(server: Any, credentials: Any = None) -> Any:
     """``build('logging', 'v2', static_discovery=True)`` on the fake's ``entries.list``, answers checked."""
     from google.auth.credentials import AnonymousCredentials

@@ -167,7 +167,7 @@ class ProcessEngine(V8Engine):
                 "user": user})
         kind, value = self.pool.call(job, self._limit_s())
         if kind == "ok":
-            return value
+            return value  # the worker's WebResult, its execution's log lines included
         from gas_emulator.runtime.webapp import response_for
 
         page = response_for(None, value, "doPost" if method.upper() == "POST" else "doGet")

@@ -5,7 +5,10 @@ Exit status: 0 the function returned, 1 it threw or was ended (the 6-minute cap,
 the message and the JavaScript stack are printed), 2 usage errors (bad options, no project there, no
 such function), 130 Ctrl-C (the first one stops the JavaScript). ``--json`` prints exactly one JSON
 document: ``ok``, ``result``, ``error`` (message, exit_code, type, stack, or null), ``logs`` (level,
-text) and ``elapsed_ms`` (virtual time).
+text), ``elapsed_ms`` (virtual time) and ``output``: when the function returns a
+``ContentService``/``HtmlService`` output (a ``doGet``), what its web app would serve,
+``{"mimeType", "content"}``, else null. Without ``--json`` such a run prints that content itself,
+ended by a newline if it has none (``result`` is null: an output object is not JSON).
 
 The function runs on a thread of its own so that the main thread, where Python handles Ctrl-C,
 stays free while JavaScript computes. The process caps its data (``limits.limit_process_data``), and
@@ -172,8 +175,20 @@ def _die_out_of_memory(as_json: bool, message: str) -> None:
     os._exit(1)
 
 
+def _served(outcome):
+    """What a web app serves for the function's return value (a TextOutput or HtmlOutput), else None."""
+    from ..services.content import TextOutput
+    from ..services.html import HtmlOutput
+    from .webapp import response_for
+
+    if outcome.error is not None or not isinstance(outcome.handle, TextOutput | HtmlOutput):
+        return None
+    return response_for(outcome.handle, None, "")
+
+
 def _report(outcome, as_json: bool, exit_code: int) -> None:
     error = outcome.error
+    served = _served(outcome)
     if as_json:
         doc = {
             "ok": error is None,
@@ -183,6 +198,7 @@ def _report(outcome, as_json: bool, exit_code: int) -> None:
                 "stack": [{"function": f.function, "file": f.file, "line": f.line} for f in error.stack]},
             "logs": [{"level": r.level, "text": r.text} for r in outcome.logs],
             "elapsed_ms": outcome.elapsed_ms,
+            "output": None if served is None else {"mimeType": served.mime_type, "content": served.body},
         }
         click.echo(_json_text(doc))
         return
@@ -190,6 +206,8 @@ def _report(outcome, as_json: bool, exit_code: int) -> None:
         click.echo(_printable(f"{record.level.upper():5} {record.text}"), err=True)
     if error is not None:
         click.echo(_printable(error.format()), err=True)
+    elif served is not None:  # the content as served; a newline only where it lacks its own
+        click.echo(_printable(served.body), nl=not served.body.endswith("\n"))
     else:
         click.echo(_json_text(outcome.result))
 

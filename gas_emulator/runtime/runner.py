@@ -9,6 +9,7 @@ deterministic-kernel actor (``emu.kernel.spawn(name, lambda: run_function(...), 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -53,6 +54,8 @@ class RunOutcome:
     error: ScriptError | None
     logs: list[LogRecord] = field(default_factory=list)
     elapsed_ms: float = 0.0
+    #: What the function returned when it is a service object, not JSON (a TextOutput, an HtmlOutput...)
+    handle: object = None
 
     def unwrap(self) -> object:
         """The result, or the ScriptError (carrying message, stack and logs) raised."""
@@ -64,14 +67,16 @@ class RunOutcome:
 def run_function(emulator: Emulator, project: Project, function: str, args: Sequence = (), *,
                  user: str = DEFAULT_USER) -> RunOutcome:
     """Call ``function(*args)`` of ``project`` in a new execution by ``user``."""
-    outcome, _ = _execute(emulator, project, function, list(args), user, extra=None)
+    outcome, handle = _execute(emulator, project, function, list(args), user, extra=None)
+    outcome.handle = handle
     return outcome
 
 
 def run_web_request(emulator: Emulator, project: Project, method: str, *, path_info: str = "",
                     query: str = "", body: bytes = b"", content_type: str = "",
                     user: str = DEFAULT_USER) -> WebResponse:
-    """One request to the project's web app: ``doGet(e)`` or ``doPost(e)``."""
+    """One request to the project's web app: ``doGet(e)`` or ``doPost(e)``; the response carries the
+    execution's log lines (``WebResponse.logs``) as ``RunOutcome.logs`` does for a function call."""
     method = method.upper()
     if method not in ("GET", "POST"):
         return WebResponse(405, "text/plain", f"Method {method} not allowed")
@@ -81,7 +86,8 @@ def run_web_request(emulator: Emulator, project: Project, method: str, *, path_i
     if webapp.get("executeAs") == "USER_DEPLOYING" and emulator.effective_user:
         user = emulator.effective_user  # manifest: "execute as me" runs under the deployer
     outcome, value = _execute(emulator, project, function, [event], user, extra=None)
-    return response_for(value, None if outcome.error is None else outcome.error.message, function)
+    response = response_for(value, None if outcome.error is None else outcome.error.message, function)
+    return dataclasses.replace(response, logs=tuple(outcome.logs))
 
 
 def check_syntax(project: Project) -> None:

@@ -10,9 +10,10 @@ globals of every execution (``services/content.py``, ``services/html.py``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
+from ..execution import LogRecord
 from ..services.content import TextOutput
 from ..services.html import HtmlOutput, escape_html
 
@@ -21,9 +22,13 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 
 @dataclass(frozen=True)
 class WebResponse:
+    """What the browser gets; ``logs`` are the execution's console/Logger lines (the browser never
+    sees them, so they take no part in comparing two responses)."""
+
     status: int
     mime_type: str
     body: str
+    logs: tuple[LogRecord, ...] = field(default=(), compare=False)
 
 
 def event_object(method: str, *, path_info: str, query: str, body: bytes, content_type: str) -> dict:

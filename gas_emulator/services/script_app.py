@@ -233,9 +233,8 @@ def create_trigger(ex: Execution, doc: dict) -> dict:
         return made
 
     made = emu.store.doc_transaction(add)
-    host = getattr(emu, "trigger_host", None)
-    if host is not None:
-        host.schedule(made)
+    if emu.trigger_host is not None:
+        emu.trigger_host.schedule(made)
     return made
 
 

@@ -127,7 +127,7 @@ class UrlFetchApp:
     def _answer(self, request: dict) -> tuple[float, HTTPResponse | None]:
         """(latency, response); None is a timeout. Faults are drawn from the execution's rng."""
         url, method = request["url"], request["method"].upper()
-        stub = next((s for s in getattr(self._ex.emulator, "url_stubs", ()) if s.matches(url, method)), None)
+        stub = next((s for s in self._ex.emulator.url_stubs if s.matches(url, method)), None)
         if stub is None:  # no network here: an unmatched URL fails like an unknown host
             raise GasError(f"DNS error: {url}")
         settings, rng = self._ex.emulator.settings, self._ex.rng

@@ -51,6 +51,8 @@ def render(report: Report, console: Console, *, show_executions: bool = True) ->
     head.add_row("locks", f"{locks.get('acquired', 0)} acquired, {locks.get('waited', 0)} waited "
                           f"({locks.get('wait_ms', 0)} ms total, max {locks.get('max_wait_ms', 0)}), "
                           f"{locks.get('timeouts', 0)} timeouts")
+    if "exclusion" in locks:  # stress runs: within one process, or across processes (sim/stress.py)
+        head.add_row("locks excluded", escape(locks["exclusion"]))
     head.add_row("quota use", ", ".join(f"{u}: {n}" for u, n in report.quota_by_user.items()) or "-")
     if report.faults_fired:
         head.add_row("faults fired", ", ".join(f"{k}: {v}" for k, v in report.faults_fired.items()))

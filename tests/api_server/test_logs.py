@@ -4,13 +4,13 @@ google-api-python-client (``build('logging', 'v2', static_discovery=True)``)."""
 from __future__ import annotations
 
 import http.client
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
 from googleapiclient.errors import HttpError
 
 from gas_emulator.api_server import errors
+from gas_emulator.api_server.engine import WebResult
 from gas_emulator.api_server.records import rfc3339
 from gas_emulator.api_server.testing import (
     WEB_AND_API_MANIFEST,
@@ -180,14 +180,6 @@ def test_bad_requests_are_refused_with_400(logging_api, body, message):
     assert error_json(exc.value)["message"] == message
 
 
-@dataclass(frozen=True)
-class LoggingWebResult:
-    status: int
-    mime_type: str
-    body: str
-    logs: tuple = ()
-
-
 class WebLogsEngine:
     """Answers every web request with one logged line, as an engine that hands out web logs does."""
 
@@ -195,7 +187,7 @@ class WebLogsEngine:
         return [[] for _ in files]
 
     def web(self, script_id, files, method, **kwargs):
-        return LoggingWebResult(200, "text/plain", "ok", (("info", f"{method} served", 0.0),))
+        return WebResult(200, "text/plain", "ok", (("info", f"{method} served", 0.0),))
 
     def reset(self):
         pass
@@ -221,3 +213,39 @@ def test_web_app_lines_are_kept_when_the_engine_hands_them_out(clock):
     [entry] = listed["entries"]
     assert (entry["textPayload"], entry["resource"]["labels"]["function_name"],
             entry["resource"]["labels"]["invocation_type"]) == ("GET served", "doGet", "web app")
+
+
+WEB_CODE = """function doGet(e) {
+  console.log("serving " + e.parameter.who); Utilities.sleep(2000); console.warn("slow");
+  return ContentService.createTextOutput("hi");
+}"""
+
+
+def deploy_web_app(api, source):
+    script_id = api.projects().create(body={"title": "web"}).execute()["scriptId"]
+    api.projects().updateContent(scriptId=script_id, body={"files": files(
+        js_file("Code", source), manifest=WEB_AND_API_MANIFEST)}).execute()
+    api.projects().versions().create(scriptId=script_id, body={}).execute()
+    dep = api.projects().deployments().create(scriptId=script_id, body={"versionNumber": 1}).execute()
+    return dep["entryPoints"][0]["webApp"]["url"]
+
+
+def http_get(url):
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        conn.request("GET", f"{parts.path}?{parts.query}")
+        return conn.getresponse().read()
+    finally:
+        conn.close()
+
+
+def test_a_v8_web_apps_lines_are_listed_with_virtual_timestamps(api, logging_api, clock):
+    url = deploy_web_app(api, WEB_CODE)
+    start = clock.now_ms()
+    assert http_get(url + "?who=ada") == b"hi"
+    listed = entries(logging_api)
+    assert [(e["severity"], e["textPayload"], e["timestamp"]) for e in listed] == [
+        ("DEBUG", "serving ada", rfc3339(start)), ("WARNING", "slow", rfc3339(start + 2000))]
+    assert listed[0]["resource"]["labels"] == {
+        "project_id": "my-gcp-project", "function_name": "doGet", "invocation_type": "web app"}

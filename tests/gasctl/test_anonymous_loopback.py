@@ -29,3 +29,12 @@ def test_no_credentials_against_a_remote_endpoint_fails(home):
                                        "--title", "t"])
     assert result.exit_code == 1
     assert "No credentials: run `gasctl login`" in result.stderr
+
+
+def test_a_missing_credentials_file_named_on_the_command_line_is_named_even_for_a_loopback_fake(
+        home, server, tmp_path):
+    missing = tmp_path / "missing.json"
+    result = CliRunner().invoke(main, ["--api-endpoint", server.base_url, "--credentials", str(missing),
+                                       "create", "--title", "t", "--root", "src"])
+    assert result.exit_code == 1
+    assert f"{missing}: credentials file not found" in result.stderr

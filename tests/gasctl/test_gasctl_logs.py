@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.request
 
 import pytest
 from gasctl.cmd_logs import format_entry, local_time
@@ -55,6 +56,19 @@ def test_logs_watch_prints_only_new_entries(gasctl, logged):
     assert result.stdout.count("hello ada") == 1
     assert polls == [6.0, 6.0]
     assert result.stderr == "Stopped watching.\n"
+
+
+@needs_runtime
+def test_logs_show_a_web_apps_lines(gasctl, project):
+    config = json.loads((project / ".clasp.json").read_text())
+    (project / ".clasp.json").write_text(json.dumps({**config, "projectId": "my-gcp-project"}))
+    write_files(project / "src", {"Code.js": 'function doGet(e) { console.info("visited " + e.parameter.p); '
+                                             'return ContentService.createTextOutput("ok"); }\n'})
+    gasctl("push")
+    url = gasctl.json("deploy", "--no-gate")["webAppUrl"]
+    with urllib.request.urlopen(url + "?p=home", timeout=30) as response:  # loopback: the fake's web app
+        assert response.read() == b"ok"
+    assert gasctl("logs", "--simplified").stdout == "INFO                 doGet           visited home\n"
 
 
 def test_logs_need_a_gcp_project(gasctl, project):

@@ -22,7 +22,7 @@ def test_json_output_is_one_document(fixtures):
                              "stack": [{"function": "helper", "file": "Code", "line": 23},
                                        {"function": "uncaught", "file": "Code", "line": 19}]},
                    "logs": [{"level": "info", "text": "step 1"}, {"level": "warn", "text": "about to fail"}],
-                   "elapsed_ms": 0.0}
+                   "elapsed_ms": 0.0, "output": None}
 
 
 def test_state_keeps_a_property_between_two_runs(fixtures, tmp_path):
@@ -69,3 +69,38 @@ def test_a_missing_project_is_one_line_and_exit_2(tmp_path):
 def test_run_has_help_with_an_example():
     result = CliRunner().invoke(main, ["run", "--help"])
     assert result.exit_code == 0 and "Example: gas-emu run" in result.output
+
+
+WEB_APP = """function doGet(e) { return ContentService.createTextOutput('{"n": 1}')
+                                 .setMimeType(ContentService.MimeType.JSON); }
+function page() { return HtmlService.createHtmlOutput("<p>hi</p>\\n"); }
+"""
+
+
+def _web_app(tmp_path):
+    (tmp_path / "appsscript.json").write_text("{}")
+    (tmp_path / "Code.js").write_text(WEB_APP)
+    return str(tmp_path)
+
+
+def test_a_text_output_prints_the_content_a_web_app_serves(tmp_path):
+    result = _run("--root", _web_app(tmp_path), "doGet")
+    assert (result.exit_code, result.stdout) == (0, '{"n": 1}\n')
+
+
+def test_an_html_output_prints_its_content_as_it_is(tmp_path):
+    result = _run("--root", _web_app(tmp_path), "page")
+    assert (result.exit_code, result.stdout) == (0, "<p>hi</p>\n")
+
+
+def test_json_gives_an_outputs_mime_type_and_content(tmp_path):
+    doc = json.loads(_run("--root", _web_app(tmp_path), "--json", "doGet").stdout)
+    assert (doc["ok"], doc["result"], doc["output"]) == (
+        True, None, {"mimeType": "application/json", "content": '{"n": 1}'})
+
+
+def test_json_output_is_null_for_a_plain_value(tmp_path):
+    (tmp_path / "appsscript.json").write_text("{}")
+    (tmp_path / "Code.js").write_text("function f() { return 'x'; }")
+    doc = json.loads(_run("--root", str(tmp_path), "--json", "f").stdout)
+    assert (doc["result"], doc["output"]) == ("x", None)

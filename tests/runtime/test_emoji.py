@@ -86,4 +86,5 @@ def test_gas_emu_run_json_carries_a_lone_surrogate_as_an_escape(tmp_path):
     (tmp_path / "Code.js").write_text("function f() { return 'a\\ud800' + '\U0001F642'; }")
     out = CliRunner().invoke(main, ["run", "--root", str(tmp_path), "--json", "f"])
     assert (out.exit_code, out.stdout) == (
-        0, '{"ok": true, "result": "a\\ud800\\ud83d\\ude42", "error": null, "logs": [], "elapsed_ms": 0.0}\n')
+        0, '{"ok": true, "result": "a\\ud800\\ud83d\\ude42", "error": null, "logs": [], "elapsed_ms": 0.0, '
+           '"output": null}\n')

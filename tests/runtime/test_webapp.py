@@ -34,3 +34,26 @@ def test_an_error_in_do_get_is_an_error_page_with_the_message():
     project = Project.from_files([{"name": "Code", "type": "SERVER_JS", "source": source}])
     response = run_web_request(Emulator(), project, "GET")
     assert response.status == 500 and "down for &lt;maintenance&gt;" in response.body
+
+
+LOGGING_APP = """function doGet(e) {
+  console.log("debug line"); Utilities.sleep(1500); Logger.log("info line"); console.warn("warned");
+  return ContentService.createTextOutput("ok");
+}"""
+
+
+def test_a_web_requests_log_lines_come_with_its_response_on_virtual_time():
+    emulator = Emulator()
+    start = emulator.clock.now_ms()
+    project = Project.from_files([{"name": "Code", "type": "SERVER_JS", "source": LOGGING_APP}])
+    response = run_web_request(emulator, project, "GET")
+    assert [(r.level, r.text, r.time_ms - start) for r in response.logs] == [
+        ("debug", "debug line", 0), ("info", "info line", 1500), ("warn", "warned", 1500)]
+
+
+def test_the_log_lines_of_a_failed_web_request_are_kept_too():
+    source = "function doGet(e) { console.error('about to fail'); throw new Error('down'); }"
+    project = Project.from_files([{"name": "Code", "type": "SERVER_JS", "source": source}])
+    response = run_web_request(Emulator(), project, "GET")
+    lines = [(r.level, r.text) for r in response.logs]
+    assert (response.status, lines) == (500, [("error", "about to fail")])

@@ -71,3 +71,41 @@ def test_stress_output_says_real_time_and_has_no_trace_hash():
     assert "ms (real)" in result.output and "(virtual)" not in result.output
     assert "none: a stress run is not reproducible (real time, real threads)" in result.output
     assert "12 in " in result.output  # service calls
+
+
+def _rendered(report) -> str:
+    import io
+
+    from gas_emulator.sim.render import output_console, render
+
+    out = io.StringIO()
+    render(report, output_console(out))
+    return out.getvalue()
+
+
+def _head_rows(text: str) -> dict[str, str]:
+    """The summary table's rows, what -> value (cells between rich's box characters)."""
+    rows = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.split("│")[1:-1]]
+        if len(cells) == 2:
+            rows.setdefault(cells[0], cells[1])
+    return rows
+
+
+def test_the_human_report_of_a_processes_run_says_its_locks_excluded_across_processes(tmp_path):
+    report = run_stress(py_workload("counter_with_lock", executions=2), mode="processes",
+                        store_path=str(tmp_path / "s.sqlite"))
+    assert _head_rows(_rendered(report))["locks excluded"] == exclusion_text(True)
+
+
+def test_the_human_report_of_a_threads_run_says_its_locks_excluded_within_one_process():
+    report = run_stress(py_workload("counter_with_lock", executions=2), mode="threads")
+    assert _head_rows(_rendered(report))["locks excluded"] == exclusion_text(False)
+
+
+def test_a_simulation_report_has_no_exclusion_row():
+    from gas_emulator.sim.runner import simulate
+
+    rows = _head_rows(_rendered(simulate(py_workload("counter_with_lock", executions=2))))
+    assert "locks" in rows and "locks excluded" not in rows

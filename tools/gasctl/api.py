@@ -97,13 +97,11 @@ class ScriptApi:
 
     def __init__(self, credentials: Any, *, endpoint: str | None = None, sleep: Callable[[float], None],
                  log: Callable[[str], None] = lambda text: None,
-                 rand: Callable[[], float] | None = None,
-                 http_for_tests: Callable[[str], Any] | None = None) -> None:
+                 rand: Callable[[], float] | None = None) -> None:
         self.credentials = credentials
         self.endpoint = endpoint
         self.sleep = sleep
         self.rand = rand
-        self.http_for_tests = http_for_tests
         self.log = log
         self.calls: list[tuple[str, str, int]] = []
         self._services: dict[tuple[str, str], Any] = {}
@@ -132,8 +130,6 @@ class ScriptApi:
             self._transports.append(transport)
             http = google_auth_httplib2.AuthorizedHttp(self.credentials, http=transport)
             options = {"api_endpoint": self._base_url(name, version)} if self.endpoint else None
-            if self.http_for_tests is not None:  # googleapiclient.http.HttpMockSequence (no fake serves it)
-                http = self.http_for_tests(name)
             self._services[key] = build(name, version, http=http, static_discovery=True,
                                         cache_discovery=False, client_options=options)
         return self._services[key]

@@ -15,8 +15,10 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import errno
 import json
 import os
+import socket
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -32,13 +34,22 @@ _G = "https://www.googleapis.com/auth/"
 # Narrowed API scopes suffice for content/versions/deployments (spec §3.3).
 API_SCOPES = [_G + "script.projects", _G + "script.deployments", _G + "script.webapp.deploy"]
 LOGIN_SCOPES = [*API_SCOPES, _G + "userinfo.email", "openid"]
+# What clasp asks Application Default Credentials for (src/auth/auth.ts createApplicationDefaultCredentials):
+# a service account needs Drive, Service Usage and Logging scopes too for list, apis and logs.
+ADC_SCOPES = [*API_SCOPES, _G + "drive.metadata.readonly", _G + "drive.file", _G + "service.management",
+              _G + "logging.read", _G + "userinfo.email", _G + "userinfo.profile", _G + "cloud-platform"]
 # login --no-localhost: the browser is sent here with ?code=...; nothing listens, the user copies the URL.
 # Any loopback port is allowed for installed apps (developers.google.com/identity/protocols/oauth2/native-app,
 # "Loopback IP address"); 8888 is clasp's choice for the same flow.
-NO_LOCALHOST_REDIRECT = "http://localhost:8888"
+NO_LOCALHOST_REDIRECT = "http://localhost:{port}"
+NO_LOCALHOST_PORT = 8888
 DEFAULT_USER = "default"
 _LEGACY_KEYS = ("token", "oauth2ClientSettings", "isLocalCreds", "access_token", "refresh_token",
                 "scope", "token_type", "exprity_date", "expiry_date", "id_token")
+
+
+class NoCredentialsError(GasctlError):
+    """No credentials anywhere gasctl looks (whoami reports it as "Not logged in.")."""
 
 
 @dataclass
@@ -178,8 +189,26 @@ def build_credentials(source: CredentialSource):
     )
 
 
-def resolve_credentials(credentials_file: str | None, user: str, env: Mapping[str, str] | None = None):
-    """Return (google credentials, CredentialSource) following the documented order."""
+def application_default(missing: str):
+    """Application Default Credentials with clasp's scopes; ``NoCredentialsError(missing)`` if none."""
+    import google.auth
+    from google.auth.exceptions import DefaultCredentialsError
+
+    try:
+        credentials, _project = google.auth.default(scopes=ADC_SCOPES)
+    except DefaultCredentialsError:
+        raise NoCredentialsError(missing) from None
+    return credentials, CredentialSource(kind="adc", format="application-default")
+
+
+def resolve_credentials(credentials_file: str | None, user: str, env: Mapping[str, str] | None = None,
+                        *, adc: bool = False):
+    """Return (google credentials, CredentialSource) following the documented order; ``adc`` (the global
+    ``--adc``, as clasp's) skips every file and reads only Application Default Credentials."""
+    if adc:
+        return application_default("--adc: no Application Default Credentials found. Set "
+                                   "GOOGLE_APPLICATION_CREDENTIALS to a key file, or run `gcloud auth "
+                                   "application-default login`.")
     if credentials_file:
         source = read_credentials_file(Path(credentials_file).expanduser(), user, kind="file")
         return build_credentials(source), source
@@ -187,15 +216,8 @@ def resolve_credentials(credentials_file: str | None, user: str, env: Mapping[st
     if rc.is_file():
         source = read_credentials_file(rc, user, kind="clasprc")
         return build_credentials(source), source
-    import google.auth
-    from google.auth.exceptions import DefaultCredentialsError
-
-    try:
-        credentials, _project = google.auth.default(scopes=API_SCOPES)
-    except DefaultCredentialsError:
-        raise GasctlError("No credentials: run `gasctl login`, pass --credentials FILE, or set up "
-                          f"Application Default Credentials (looked for {rc})") from None
-    return credentials, CredentialSource(kind="adc", format="application-default")
+    return application_default("No credentials: run `gasctl login`, pass --credentials FILE, or set up "
+                               f"Application Default Credentials (looked for {rc})")
 
 
 def persist_refreshed(credentials: Any, source: CredentialSource) -> None:
@@ -246,22 +268,47 @@ def _pasted_code(text: str, state: str) -> str:
     return query["code"]
 
 
+def _check_port(port: int) -> None:
+    """Bind ``port`` as the flow's server will (localhost, address reuse on) before any browser opens;
+    a port that cannot be bound is an error in clasp's words (src/auth/localhost_auth_code_flow.ts)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("localhost", port))
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise GasctlError(f"Port {port} is already in use. Please specify a different port with "
+                                  "--redirect-port. Nothing was saved.") from None
+            raise GasctlError(f"Unable to start the server on port {port} ({err.strerror or err}). "
+                              "Nothing was saved.") from None
+
+
+def _run_local_server(flow: Any, port: int) -> Any:
+    """The consent flow with its redirect server on ``port`` (0: any free port)."""
+    if port:
+        _check_port(port)
+    with contextlib.redirect_stdout(sys.stderr):  # the library prints the consent URL; stdout clean
+        return flow.run_local_server(port=port, open_browser=True)
+
+
 def login(client_secret_file: str | None, user: str, rc_path: Path,
           flow_factory: Callable[[dict, list[str]], Any] | None = None, *,
-          scopes: list[str] | None = None, paste: Callable[[str], str] | None = None) -> CredentialSource:
+          scopes: list[str] | None = None, paste: Callable[[str], str] | None = None,
+          redirect_port: int | None = None) -> CredentialSource:
     """Installed-app flow; saves a clasp v3 entry ``tokens[user]`` (0600).
 
     With ``paste`` (``login --no-localhost``) no local server runs: the consent URL is shown and the
     user pastes back the URL the browser was sent to (it fails to load on a headless machine), as
-    clasp's serverless flow does (src/auth/serverless_auth_code_flow.ts).
+    clasp's serverless flow does (src/auth/serverless_auth_code_flow.ts). ``redirect_port`` (clasp's
+    ``--redirect-port``) is the port of the redirect URL: the local server listens there (default: any
+    free port), or, with ``paste``, the URL the browser is sent to names it (default 8888, as clasp).
     """
     config = _client_config(client_secret_file)
     flow = (flow_factory or default_flow_factory)(config, scopes or LOGIN_SCOPES)
     if paste is None:
-        with contextlib.redirect_stdout(sys.stderr):  # the library prints the consent URL; stdout clean
-            credentials = flow.run_local_server(port=0, open_browser=True)
+        credentials = _run_local_server(flow, redirect_port or 0)
     else:
-        flow.redirect_uri = NO_LOCALHOST_REDIRECT
+        flow.redirect_uri = NO_LOCALHOST_REDIRECT.format(port=redirect_port or NO_LOCALHOST_PORT)
         url, state = flow.authorization_url(prompt="consent")
         flow.fetch_token(code=_pasted_code(paste(url), state))
         credentials = flow.credentials

@@ -134,6 +134,8 @@ def _json_after_command(ctx: click.Context, param: click.Parameter, value: bool)
 @click.option("--ignore", "-I", "ignore", metavar="FILE", envvar=ENV_IGNORE,
               help=f"Ignore file (.claspignore or a folder holding one) instead of the project's. Env: "
                    f"{ENV_IGNORE}.")
+@click.option("--adc", is_flag=True, help="Use only Application Default Credentials (e.g. a service account "
+                                          "in CI), as clasp's --adc.")
 @click.option("--user", "-u", default="default", show_default=True, metavar="NAME",
               help="Named entry in clasp's credentials file.")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON document on stdout.")
@@ -142,7 +144,7 @@ def _json_after_command(ctx: click.Context, param: click.Parameter, value: bool)
 @click.version_option(package_name="gas-emulator", prog_name="gasctl")
 @click.pass_context
 def main(ctx: click.Context, project: str | None, api_endpoint: str | None, credentials_file: str | None,
-         ignore: str | None, user: str, as_json: bool, verbose: bool) -> None:
+         ignore: str | None, adc: bool, user: str, as_json: bool, verbose: bool) -> None:
     """Push, pull, version, deploy and roll back Apps Script projects. Reads clasp's files as they are.
 
     \b
@@ -150,8 +152,11 @@ def main(ctx: click.Context, project: str | None, api_endpoint: str | None, cred
       gasctl push --dry-run && gasctl push && gasctl deploy --description "release 12"
     """
     overrides = ctx.obj if isinstance(ctx.obj, dict) else {}
+    if adc and credentials_file:
+        raise click.UsageError("--adc and --credentials (or $GASCTL_CREDENTIALS) name two sources of "
+                               "credentials: pass one.")
     ctx.obj = App(project=project, api_endpoint=api_endpoint, credentials_file=credentials_file, user=user,
-                  as_json=as_json, verbose=verbose, overrides=overrides, ignore=ignore)
+                  as_json=as_json, verbose=verbose, overrides=overrides, ignore=ignore, adc=adc)
 
 
 for module in (cmd_auth, cmd_project, cmd_files, cmd_versions, cmd_deploy, cmd_run, cmd_logs, cmd_cloud,

@@ -2,7 +2,7 @@
 
 Each goes through ``ScriptApi.client(name, version)``: the library's bundled discovery document, the same
 counted transport, the same retries and one-line errors. ``--api-endpoint`` points every one of them at
-the same base URL (the fake serves Cloud Logging's ``entries.list`` beside the Apps Script API).
+the same host, each under its own path (the fake serves all three beside the Apps Script API).
 """
 
 from __future__ import annotations
@@ -35,12 +35,18 @@ DRIVE_PAGE_SIZE, DRIVE_MAX_PAGES = 100, 10  # clasp fetchWithPages defaults (src
 
 
 def list_scripts(api: Any) -> list[dict]:
-    """Drive ``files.list`` of Apps Script files: ``[{"id", "name"}]`` (clasp src/core/project.ts)."""
+    """Drive ``files.list`` of Apps Script files not in the trash: ``[{"id", "name"}]``.
+
+    clasp (src/core/project.ts) asks only ``mimeType="..."``, so the scripts it has trashed stay in its
+    list (files.list includes trashed files unless the query excludes them: drive/api/guides/search-files).
+    gasctl adds ``trashed=false``: a script ``gasctl delete`` moved to the trash is no longer listed.
+    """
     files = api.client("drive", "v3").files()
     found: list[dict] = []
     token = None
     for _ in range(DRIVE_MAX_PAGES):
-        request = files.list(q=f'mimeType="{SCRIPT_MIME_TYPE}"', fields="nextPageToken, files(id, name)",
+        request = files.list(q=f'mimeType="{SCRIPT_MIME_TYPE}" and trashed=false',
+                             fields="nextPageToken, files(id, name)",
                              pageSize=DRIVE_PAGE_SIZE, pageToken=token)
         response = api.execute("listing your scripts in Drive", request)
         found.extend(response.get("files", []))
@@ -57,6 +63,16 @@ def trash_script(api: Any, script_id: str) -> None:
 
 
 # -- Service Usage: the APIs enabled in the script's Cloud project ----------------------------------
+# Advanced services whose Google API is not <serviceId>.googleapis.com (the API Library's names:
+# the Calendar advanced service calls calendar-json.googleapis.com, People people.googleapis.com).
+API_HOST_FOR_SERVICE = {"calendar": "calendar-json", "peopleapi": "people"}
+
+
+def service_api_name(service_id: str) -> str:
+    """``sheets`` -> ``sheets.googleapis.com``: the Cloud API behind an advanced service."""
+    return f"{API_HOST_FOR_SERVICE.get(service_id, service_id)}.googleapis.com"
+
+
 def list_enabled_services(api: Any, project_id: str) -> list[dict]:
     """``services.list`` with ``state:ENABLED`` (clasp src/core/services.ts): name and title of each."""
     services = api.client("serviceusage", "v1").services()
@@ -71,8 +87,9 @@ def list_enabled_services(api: Any, project_id: str) -> list[dict]:
 
 
 def set_service_state(api: Any, project_id: str, service: str, enabled: bool) -> None:
-    """``services.enable`` / ``services.disable`` of ``<service>.googleapis.com`` (both repeatable)."""
+    """``services.enable`` / ``services.disable`` of the advanced service's API (both repeatable)."""
     services = api.client("serviceusage", "v1").services()
-    name = f"projects/{project_id}/services/{service}.googleapis.com"
+    api_name = service_api_name(service)
+    name = f"projects/{project_id}/services/{api_name}"
     request = services.enable(name=name, body={}) if enabled else services.disable(name=name, body={})
-    api.execute(f"{'enabling' if enabled else 'disabling'} {service}.googleapis.com in {project_id}", request)
+    api.execute(f"{'enabling' if enabled else 'disabling'} {api_name} in {project_id}", request)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from gasctl.context import App, pass_app
-from gasctl.errors import GasctlError
+from gasctl.errors import EXIT_FAILURE, GasctlError
 
 
 def _scope_list(value: str | None) -> list[str]:
@@ -51,14 +51,20 @@ def _paste_prompt(url: str) -> str:
 @click.option("--include-clasp-scopes", is_flag=True, help="With --use-project-scopes: gasctl's scopes too.")
 @click.option("--extra-scopes", metavar="SCOPES", callback=lambda ctx, param, value: _scope_list(value),
               help="More OAuth scopes, comma-separated.")
+# clasp login --redirect-port <port>: validateOptionInt(val, 0, 65535) (src/commands/login.ts)
+@click.option("--redirect-port", type=click.IntRange(0, 65535), metavar="PORT",
+              help="Port of the redirect URL: the local server's (default: any free port), or with "
+                   "--no-localhost the one the pasted URL names (default 8888).")
 @pass_app
 def login(app: App, client_secret: str | None, login_user: str | None, localhost: bool,
-          use_project_scopes: bool, include_clasp_scopes: bool, extra_scopes: list[str]) -> None:
+          use_project_scopes: bool, include_clasp_scopes: bool, extra_scopes: list[str],
+          redirect_port: int | None) -> None:
     """Log in with the installed-app flow; saves tokens in clasp's .clasprc.json (0600).
 
     \b
     Example:
       gasctl login --creds client_secret.json --user ci --no-localhost
+      gasctl login --redirect-port 37473
     """
     from gasctl.auth import clasprc_path
     from gasctl.auth import login as do_login
@@ -72,7 +78,8 @@ def login(app: App, client_secret: str | None, login_user: str | None, localhost
     user = login_user or app.user
     rc = clasprc_path(app.env)
     paste = None if localhost else _paste_prompt
-    source = do_login(client_secret, user, rc, app.overrides.get("flow_factory"), scopes=scopes, paste=paste)
+    source = do_login(client_secret, user, rc, app.overrides.get("flow_factory"), scopes=scopes, paste=paste,
+                      redirect_port=redirect_port)
     who = source.email or "unknown account"
     app.out.result({"email": source.email, "user": user, "path": str(rc)},
                    [f'Logged in as {who} (user "{user}"); credentials saved to {rc}'])
@@ -101,15 +108,24 @@ def logout(app: App) -> None:
 def whoami(app: App) -> None:
     """Show which credentials gasctl would use (source, format, client, email); no network call.
 
+    With none anywhere it prints clasp's "Not logged in." and exits 1, so a script can test it.
+
     \b
     Example:
-      gasctl --user ci whoami
+      gasctl --user ci whoami || gasctl --user ci login
     """
-    from gasctl.auth import resolve_credentials
+    from gasctl.auth import NoCredentialsError, resolve_credentials
 
     if "credentials" in app.overrides:
         raise GasctlError("whoami: credentials were injected by the caller")
-    _credentials, source = resolve_credentials(app.credentials_file, app.user, app.env)
+    try:
+        _credentials, source = resolve_credentials(app.credentials_file, app.user, app.env, adc=app.adc)
+    except NoCredentialsError as err:
+        # clasp show-authorized-user prints "Not logged in." ({"loggedIn": false}) and exits 0; gasctl
+        # exits 1 as well, so `gasctl whoami || gasctl login` and CI checks need no output parsing.
+        app.out.result({"loggedIn": False}, ["Not logged in."])
+        app.out.info(err.format_message())
+        click.get_current_context().exit(EXIT_FAILURE)
     info = {"loggedIn": True, **source.describe()}
     where = f" {source.path}" if source.path else ""
     lines = [f"Credentials: {source.kind}{where} ({source.format}), user \"{source.user or '-'}\""]

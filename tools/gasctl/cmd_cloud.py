@@ -137,7 +137,7 @@ def read_manifest(app: App) -> dict:
 
 def _set_api(app: App, name: str, enabled: bool) -> None:
     from gasctl.advanced_services import known_ids, manifest_entry
-    from gasctl.cloud import set_service_state
+    from gasctl.cloud import service_api_name, set_service_state
     from gasctl.sync import atomic_write_text
 
     entry = manifest_entry(name)
@@ -151,8 +151,8 @@ def _set_api(app: App, name: str, enabled: bool) -> None:
     manifest["dependencies"]["enabledAdvancedServices"] = kept + ([entry] if enabled else [])
     atomic_write_text(_manifest_path(app), json.dumps(manifest, indent=2) + "\n")
     verb = "Enabled" if enabled else "Disabled"
-    app.out.result({"api": f"{name}.googleapis.com", "enabled": enabled},
-                   [f"{verb} {name}.googleapis.com; appsscript.json updated (run `gasctl push`)."])
+    app.out.result({"api": service_api_name(name), "enabled": enabled},
+                   [f"{verb} {service_api_name(name)}; appsscript.json updated (run `gasctl push`)."])
 
 
 @apis.command(name="enable")

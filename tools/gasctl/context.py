@@ -5,8 +5,7 @@ the project file is read, credentials resolved and the API client built only whe
 Tests inject fakes with ``CliRunner.invoke(main, args, obj={...})``; recognised keys: ``sleep``
 (backoff sleeper), ``rand`` (the library's backoff jitter), ``credentials`` (google-auth credentials
 object), ``env`` (environment mapping),
-``flow_factory`` (login flow), ``open_browser``, ``watch_stop`` / ``watch_tick`` (see ``push --watch``),
-``http_for_api`` (API name -> library HttpMock for Drive and Service Usage, which no fake serves).
+``flow_factory`` (login flow), ``open_browser``, ``watch_stop`` / ``watch_tick`` (see ``push --watch``).
 """
 
 from __future__ import annotations
@@ -33,13 +32,14 @@ class App:
 
     def __init__(self, *, project: str | None, api_endpoint: str | None, credentials_file: str | None,
                  user: str, as_json: bool, verbose: bool, overrides: Mapping[str, Any] | None = None,
-                 ignore: str | None = None) -> None:
+                 ignore: str | None = None, adc: bool = False) -> None:
         self.overrides = dict(overrides or {})
         self.env: Mapping[str, str] = self.overrides.get("env", os.environ)
         self.project_option = project
         self.ignore_option = ignore
         self.api_endpoint = api_endpoint
         self.credentials_file = credentials_file
+        self.adc = adc  # --adc: Application Default Credentials only, as clasp's global option
         self.user = user
         self.out = Output(as_json=as_json, verbose=verbose)
         self.sleep = self.overrides.get("sleep", time.sleep)
@@ -105,12 +105,13 @@ class App:
     def credentials(self):
         if "credentials" in self.overrides:
             return self.overrides["credentials"]
-        from gasctl.auth import resolve_credentials
+        from gasctl.auth import NoCredentialsError, resolve_credentials
 
         try:
-            credentials, self._source = resolve_credentials(self.credentials_file, self.user, self.env)
-        except GasctlError:
-            if not _is_loopback(self.api_endpoint):
+            credentials, self._source = resolve_credentials(self.credentials_file, self.user, self.env,
+                                                            adc=self.adc)
+        except NoCredentialsError:  # none anywhere; a file named or found but unusable is its own error
+            if self.adc or not _is_loopback(self.api_endpoint):
                 raise
             # A local fake (gas-emu serve-api) accepts any caller by default: no token to leak.
             from google.auth.credentials import AnonymousCredentials
@@ -125,8 +126,7 @@ class App:
             from gasctl.api import ScriptApi
 
             self._api = ScriptApi(self.credentials(), endpoint=self.api_endpoint, sleep=self.sleep,
-                                  log=self.out.debug, rand=self.overrides.get("rand"),
-                                  http_for_tests=self.overrides.get("http_for_api"))
+                                  log=self.out.debug, rand=self.overrides.get("rand"))
         return self._api
 
     @property
