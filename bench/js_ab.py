@@ -34,7 +34,13 @@ def heap_used_share(isolate_ptr):
     return stats[limits._USED] / cap if cap else 0.0
 limits.heap_used_share = heap_used_share
 """
-VARIANTS = {"heap statistics read per execution's end (GetHeapStatistics -> per-space)": OLD_HEAP_SHARE}
+#: V8's own young generation (~4 MB semi-space for a 512 MB heap) instead of limits.SEMI_SPACE_MB.
+OLD_SEMI_SPACE = """
+import os
+os.environ["GAS_EMU_V8_SEMI_SPACE_MB"] = "0"
+"""
+VARIANTS = {"heap statistics read per execution's end (GetHeapStatistics -> per-space)": OLD_HEAP_SHARE,
+            "young generation: V8's ~4 MB semi-space -> 32 MB (limits.SEMI_SPACE_MB)": OLD_SEMI_SPACE}
 
 CHILD = """
 import json, sys, time
