@@ -176,12 +176,13 @@ def targets_table(explore_ratio: float) -> str:
 #: Measured with this script's method (alternating children, same run) and not kept.
 NOT_KEPT = """Measured and not kept (same method, alternating child processes, best of 3-4 each side):
 
-- Carrier threads (actor threads kept and reused across runs; draft on branch issue-19, never
-  committed): 1,000 x `sixCalls` 1.58 -> 1.38-1.54 s, 200 x `hundredCalls` 0.58 -> 0.52-0.57 s
-  (~3-5% at the medians, on a loaded machine: load average 4-10), because isolates are retired
-  every 256 executions (runtime/engine.py, Isolate) and V8's first lock of each (thread, isolate)
-  pair recurs anyway; and with it `pytest tests/runtime` (one process) hung in a lock wait for 20
-  minutes. Dropped.
+- Carrier threads (actor threads kept and reused across runs; a draft on branch issue-19, never
+  committed), two runs of 4 pairs: 1,000 x `sixCalls` best 1.57 -> 1.34 s (medians 1.60 -> 1.48
+  s, 0.92x), 200 x `hundredCalls` best 0.60 -> 0.58 s (0.97x), at load average 2-10. Isolates are
+  retired every 256 executions (runtime/engine.py, Isolate), so V8's first lock of each (thread,
+  isolate) pair recurs anyway. Not kept: with it `pytest tests/runtime` in one process hangs
+  (tests/runtime/test_output_globals.py after test_local_time.py; the main thread waits on a
+  lock for good, 20 minutes observed), which was not diagnosed in time.
 - Isolate retirement after 64 / 128 / 512 executions instead of 256 (`GAS_EMU_V8_RETIRE_AFTER`):
   1,000 x `sixCalls` 1.58 / 1.54 / 1.71 s against 1.57 s; `hundredCalls` 0.61 / 0.62 / 0.59 s
   against 0.58 s: no gain.

@@ -39,8 +39,9 @@ DATA_LIMIT_MB = int(os.environ.get("GAS_EMU_DATA_MB", "3072"))
 #: Young generation semi-space, MB (V8 --min/--max-semi-space-size), with the default heap cap
 #: or larger; 0: V8's own size (~4 MB for a 512 MB cap). Every execution's context lives on
 #: (engine.Isolate), so each scavenge walks more roots as a run goes on: fewer, larger ones made
-#: 1,000 simultaneous sixCalls 15-18% faster, 200 hundredCalls 0-9% (bench/RESULTS.md, js-ab). Small
-#: caps (containment tests, bench/soak.py) keep V8's size. GAS_EMU_V8_SEMI_SPACE_MB overrides it.
+#: 1,000 simultaneous sixCalls 5-18% faster, 200 hundredCalls 0-9% (4 A/B runs, loaded machine;
+#: bench/RESULTS.md, js-ab). Small caps (containment tests, bench/soak.py) keep V8's size.
+#: GAS_EMU_V8_SEMI_SPACE_MB overrides it.
 SEMI_SPACE_MB = int(os.environ.get("GAS_EMU_V8_SEMI_SPACE_MB", "32" if HEAP_LIMIT_MB >= 256 else "0"))
 
 
