@@ -181,8 +181,11 @@ NOT_KEPT = """Measured and not kept (same method, alternating child processes, b
   s, 0.92x), 200 x `hundredCalls` best 0.60 -> 0.58 s (0.97x), at load average 2-10. Isolates are
   retired every 256 executions (runtime/engine.py, Isolate), so V8's first lock of each (thread,
   isolate) pair recurs anyway. Not kept: with it `pytest tests/runtime` in one process hangs
-  (tests/runtime/test_output_globals.py after test_local_time.py; the main thread waits on a
-  lock for good, 20 minutes observed), which was not diagnosed in time.
+  (test_output_globals.py's in-process `gas-emu run` after test_local_time.py's simulations):
+  idle carriers keep their stacks' address space (300 of them: VmData 1.8 -> 4.3 GB, measured),
+  which the data cap `gas-emu run` sets (RLIMIT_DATA, 3,072 MB, runtime/limits.py) counts, so
+  its next allocation fails. Reusing threads needs a bound on kept stacks that the data cap
+  allows (or smaller stacks); not done in time.
 - Isolate retirement after 64 / 128 / 512 executions instead of 256 (`GAS_EMU_V8_RETIRE_AFTER`):
   1,000 x `sixCalls` 1.58 / 1.54 / 1.71 s against 1.57 s; `hundredCalls` 0.61 / 0.62 / 0.59 s
   against 0.58 s: no gain.
