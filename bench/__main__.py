@@ -16,6 +16,8 @@ BENCHMARKS = [
     ["-m", "bench.services"],
     ["bench/runtime.py"],
     ["bench/sim.py"],
+    ["bench/js_handoff.py"],
+    ["bench/js_ab.py"],
     ["bench/instructions.py"],
     ["bench/idservice.py"],
     ["bench/gasctl_calls.py"],

@@ -36,8 +36,24 @@ HEAP_LIMIT_MB = int(os.environ.get("GAS_EMU_V8_HEAP_MB", "512"))
 #: heap cap and 1,500 MB data cap end a 2.4 GB ArrayBuffer loop at 434 MB RSS). GAS_EMU_DATA_MB.
 DATA_LIMIT_MB = int(os.environ.get("GAS_EMU_DATA_MB", "3072"))
 
+#: Young generation semi-space, MB (V8 --min/--max-semi-space-size), with the default heap cap
+#: or larger; 0: V8's own size (~4 MB for a 512 MB cap). Every execution's context lives on
+#: (engine.Isolate), so each scavenge walks more roots as a run goes on: fewer, larger ones made
+#: 1,000 simultaneous sixCalls 5-18% faster, 200 hundredCalls 0-9% (4 A/B runs, loaded machine;
+#: bench/RESULTS.md, js-ab). Small caps (containment tests, bench/soak.py) keep V8's size.
+#: GAS_EMU_V8_SEMI_SPACE_MB overrides it.
+SEMI_SPACE_MB = int(os.environ.get("GAS_EMU_V8_SEMI_SPACE_MB", "32" if HEAP_LIMIT_MB >= 256 else "0"))
+
+
+def _v8_flags() -> str:
+    flags = f"--max-old-space-size={HEAP_LIMIT_MB}"
+    if SEMI_SPACE_MB > 0:
+        flags += f" --min-semi-space-size={SEMI_SPACE_MB} --max-semi-space-size={SEMI_SPACE_MB}"
+    return flags
+
+
 if "STPyV8" not in sys.modules:  # V8 not started yet: its flags can still be set
-    _STPyV8.JSEngine.setFlags(f"--max-old-space-size={HEAP_LIMIT_MB}")
+    _STPyV8.JSEngine.setFlags(_v8_flags())
 
 _v8 = ctypes.CDLL(_STPyV8.__file__)
 _NEAR_LIMIT = ctypes.CFUNCTYPE(ctypes.c_size_t, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t)
@@ -63,6 +79,16 @@ _get_heap_statistics.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
 # (measured: a 1e6-object array moved field 4 by 53 MB; field 5 is the cap plus the young space).
 _USED, _LIMIT = 4, 5
 _HEAP_STATISTICS_WORDS = 32  # the struct has 14 fields: room to spare
+_number_of_heap_spaces = _v8._ZN2v87Isolate18NumberOfHeapSpacesEv
+_number_of_heap_spaces.argtypes = [ctypes.c_void_p]
+_number_of_heap_spaces.restype = ctypes.c_size_t
+_get_heap_space_statistics = _v8._ZN2v87Isolate22GetHeapSpaceStatisticsEPNS_19HeapSpaceStatisticsEm
+_get_heap_space_statistics.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t]
+# v8::HeapSpaceStatistics: name (a pointer), then size_t size, used, available, physical
+_SPACE_USED = 2
+_HEAP_SPACE_STATISTICS_WORDS = 8  # the struct has 5 fields: room to spare
+#: Each isolate's heap cap in bytes, read once (the limit V8 reports never falls below its start).
+_caps: dict[int, int] = {}
 
 #: Called on the JavaScript thread when the heap nears its cap; returns whether this is the first
 #: time for the execution there (the engine terminates it and the heap gets headroom to unwind).
@@ -97,12 +123,26 @@ def watch_isolate(isolate_ptr: int) -> None:
 
 
 def heap_used_share(isolate_ptr: int) -> float:
-    """Used share of an isolate's old-space cap (on a thread that holds that isolate's lock)."""
-    stats = (ctypes.c_size_t * _HEAP_STATISTICS_WORDS)()
-    _heap_statistics_init(stats)
-    _get_heap_statistics(isolate_ptr, stats)
-    cap = min(stats[_LIMIT], HEAP_LIMIT_MB << 20)  # the limit field adds the young generation's
-    return stats[_USED] / cap if cap else 0.0
+    """Used share of an isolate's old-space cap (on a thread that holds that isolate's lock).
+
+    The used size is summed over the heap's spaces: ``GetHeapStatistics`` gives the same number
+    (measured equal, byte for byte, from 200 to 1,200 contexts) but also counts the isolate's
+    contexts by walking them all, which cost up to ~90 µs per execution's end with 1,000 contexts
+    kept (bench/js_handoff.py); the spaces cost ~10 µs whatever the count.
+    """
+    cap = _caps.get(isolate_ptr)
+    if cap is None:  # the limit only moves above its initial value (headroom), which min() ignores
+        stats = (ctypes.c_size_t * _HEAP_STATISTICS_WORDS)()
+        _heap_statistics_init(stats)
+        _get_heap_statistics(isolate_ptr, stats)
+        # the limit field adds the young generation to the cap
+        cap = _caps[isolate_ptr] = min(stats[_LIMIT], HEAP_LIMIT_MB << 20)
+    space = (ctypes.c_size_t * _HEAP_SPACE_STATISTICS_WORDS)()
+    used = 0
+    for index in range(_number_of_heap_spaces(isolate_ptr)):
+        _get_heap_space_statistics(isolate_ptr, space, index)
+        used += space[_SPACE_USED]
+    return used / cap if cap else 0.0
 
 
 def limit_process_data(megabytes: int = DATA_LIMIT_MB) -> tuple[int, int]:
