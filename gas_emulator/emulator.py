@@ -152,10 +152,12 @@ class Emulator:
 
     def reset(self) -> None:
         """Forget all service state (store, quotas, locks, URL stubs, trigger host) and restart the
-        random sequence from the seed, as a fresh emulator has them; the clock keeps its time."""
+        random sequences from the seed (the services' and the scheduler's), as a fresh emulator has
+        them; the clock keeps its time."""
         self.store.reset()
         self.locks = LockTable(self)
         self.rng.seed(self.seed)
+        self.kernel.rng.seed(f"kernel-{self.seed}")  # ties between actors woken at once, as fresh
         self.url_stubs = []
         self.trigger_host = None
         self._actor_names.clear()
