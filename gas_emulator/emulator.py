@@ -27,6 +27,8 @@ from .store.base import Store
 from .store.memory import MemoryStore
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .services.urlfetch import Stub
     from .sim.triggers import TriggerHost
 
@@ -106,6 +108,10 @@ class Emulator:
         self.trigger_host: TriggerHost | None = None
         #: With a trace, the simulator sets this to a list: the start time of each traced call.
         self.call_starts: list[float] | None = None
+        #: Called with ``(level, text, time_ms)`` for every log line kept, as it is written: the
+        #: fake API's worker processes send each line to the server at once, so a worker that
+        #: dies mid-execution (fatal out of memory, a crash) loses none (api_server.workers).
+        self.log_sink: Callable[[str, str, float], None] | None = None
         self._actor_names: Counter[str] = Counter()
         self.start_ms = self.clock.now_ms()
         self._admission = threading.Lock()

@@ -153,7 +153,11 @@ class Execution:
         if self._log_bytes + cost > settings.logger_max_buffer_bytes:
             return None  # a runaway log loop must not grow the host's memory without bound
         self._log_bytes += cost
-        self.logs.append(LogRecord(level, text, self.now_ms()))
+        record = LogRecord(level, text, self.now_ms())
+        self.logs.append(record)
+        sink = self.emulator.log_sink
+        if sink is not None:
+            sink(record.level, record.text, record.time_ms)
         return text
 
     # The Apps Script globals (LockService, PropertiesService ...) are _Global descriptors, set on

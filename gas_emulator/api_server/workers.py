@@ -19,13 +19,14 @@ import multiprocessing
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from gas_emulator.api_server.engine import V8Engine, WebResult, operation_json
+from gas_emulator.api_server.engine import LOGS_KEY, V8Engine, WebResult, operation_json
 from gas_emulator.errors import ServerError
 from gas_emulator.settings import Settings
 
@@ -37,6 +38,8 @@ DEFAULT_MAX_WORKERS = int(os.environ.get("GAS_EMU_API_WORKERS", "4"))
 TIMEOUT_MESSAGE = "Exceeded maximum execution time"  # errors.ExceededMaximumExecutionTime (spec 5)
 #: A worker whose resident memory passed this share of its data cap retires after its answer.
 RETIRE_AT_DATA_SHARE = 0.25
+#: The tag of a log line a worker sends while its execution runs (before the answer).
+LOG_LINE = "log"
 
 
 @dataclass(frozen=True)
@@ -56,20 +59,27 @@ class Worker:
         self.process.start()
         child_end.close()
 
-    def call(self, job: tuple, limit_s: float) -> tuple[str, Any]:
-        """Send ``job``; the answer, or ("failed", message) if the worker died or overran."""
+    def call(self, job: tuple, limit_s: float) -> tuple[str, Any, list]:
+        """Send ``job``; the answer, or ("failed", message) if the worker died or overran, and the
+        log lines the worker sent while it ran (all of them: a failed execution keeps its logs)."""
+        lines: list = []
+        deadline = time.monotonic() + limit_s
         try:
             self.conn.send(job)
-            if not self.conn.poll(limit_s):
-                self.kill()  # stuck past the cap (its own watchdog did not end the script)
-                return ("failed", TIMEOUT_MESSAGE)
-            answer = self.conn.recv()
+            while True:
+                if not self.conn.poll(max(0.0, deadline - time.monotonic())):
+                    self.kill()  # stuck past the cap (its own watchdog did not end the script)
+                    return ("failed", TIMEOUT_MESSAGE, lines)
+                answer = self.conn.recv()
+                if answer[0] != LOG_LINE:
+                    break
+                lines.append(answer[1])
         except (EOFError, OSError):  # it died without a word (a crash)
             self.kill()
-            return ("failed", ServerError.MESSAGE)
+            return ("failed", ServerError.MESSAGE, lines)
         if answer[0] != "ok" or answer[2]:
             self.kill()  # it is ending: V8 out of memory for good, or it retires (worker_main)
-        return answer[:2]
+        return answer[0], answer[1], lines
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -93,7 +103,7 @@ class WorkerPool:
         self._cond = threading.Condition()
         self.started = 0  # workers ever started (a restart after a failure counts)
 
-    def call(self, job: tuple, limit_s: float) -> tuple[str, Any]:
+    def call(self, job: tuple, limit_s: float) -> tuple[str, Any, list]:
         worker = self._take()
         try:
             answer = worker.call(job, limit_s)
@@ -152,26 +162,28 @@ class ProcessEngine(V8Engine):
 
     def run(self, script_id: str, files: Sequence[dict[str, Any]], function: str,
             parameters: Sequence[Any], user: str) -> dict[str, Any]:
-        kind, value = self.pool.call(("run", script_id, list(files), function, list(parameters), user),
-                                     self._limit_s())
+        kind, value, lines = self.pool.call(
+            ("run", script_id, list(files), function, list(parameters), user), self._limit_s())
         if kind == "ok":
             return value
         from gas_emulator.runtime import RunOutcome, ScriptError
 
-        return operation_json(RunOutcome(None, ScriptError(value, "Exception")))
+        operation = operation_json(RunOutcome(None, ScriptError(value, "Exception")))
+        operation[LOGS_KEY] = lines  # what it logged before it died
+        return operation
 
     def web(self, script_id: str, files: Sequence[dict[str, Any]], method: str, *, path_info: str,
             query: str, body: bytes, content_type: str, user: str) -> WebResult:
         job = ("web", script_id, list(files), method,
                {"path_info": path_info, "query": query, "body": body, "content_type": content_type,
                 "user": user})
-        kind, value = self.pool.call(job, self._limit_s())
+        kind, value, lines = self.pool.call(job, self._limit_s())
         if kind == "ok":
             return value  # the worker's WebResult, its execution's log lines included
         from gas_emulator.runtime.webapp import response_for
 
         page = response_for(None, value, "doPost" if method.upper() == "POST" else "doGet")
-        return WebResult(page.status, page.mime_type, page.body)
+        return WebResult(page.status, page.mime_type, page.body, tuple(map(tuple, lines)))
 
     def reset(self) -> None:
         """Forget every script's state: the workers (and their emulators) go, the state file empties."""
@@ -201,7 +213,7 @@ def worker_main(conn: Connection, config: WorkerConfig) -> None:
     limits.on_fatal_oom = lambda: _answer_out_of_memory(conn, config.settings)
     store = SqliteStore(config.state_path)
     engine = V8Engine(store, RealClock(), emulator_factory=lambda script_id: _emulator(
-        store, script_id, config.settings))
+        store, script_id, config.settings, lambda *line: conn.send((LOG_LINE, line))))
     while True:
         try:
             job = conn.recv()
@@ -232,11 +244,13 @@ def _resident_mb() -> float:
         return 0.0
 
 
-def _emulator(store: Any, script_id: str, settings: Settings) -> Any:
+def _emulator(store: Any, script_id: str, settings: Settings, log_sink: Any) -> Any:
     from gas_emulator import Emulator
     from gas_emulator.clock import RealClock
 
-    return Emulator(store=store, clock=RealClock(), script_id=script_id, settings=settings)
+    emulator = Emulator(store=store, clock=RealClock(), script_id=script_id, settings=settings)
+    emulator.log_sink = log_sink  # each line to the server as it is written (see Worker.call)
+    return emulator
 
 
 def _do(engine: V8Engine, job: tuple) -> Any:

@@ -18,7 +18,12 @@ import pytest
 
 from gas_emulator import Settings
 from gas_emulator.api_server import FakeApiServer
-from gas_emulator.api_server.testing import WEB_AND_API_MANIFEST, checked_client, js_file
+from gas_emulator.api_server.testing import (
+    WEB_AND_API_MANIFEST,
+    checked_client,
+    checked_logging_client,
+    js_file,
+)
 from gas_emulator.api_server.testing import content_files as files
 from gas_emulator.api_server.workers import ProcessEngine
 from gas_emulator.clock import RealClock
@@ -34,6 +39,7 @@ function wait() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); 
 function grow() { var a = []; while (true) { a.push({n: a.length}); } }
 function fill() { return new Array(1e9).fill(0).length; }
 function buffers() { var a = []; while (true) { a.push(new Uint8Array(5e7).fill(1)); } }
+function logThenFill() { console.log("about to fill"); Logger.log("still here"); return fill(); }
 """
 
 
@@ -52,7 +58,7 @@ def deployed():
             js_file("Code", HOSTILE), manifest=WEB_AND_API_MANIFEST)}).execute()
         api.projects().versions().create(scriptId=script_id, body={}).execute()
         dep = api.projects().deployments().create(scriptId=script_id, body={"versionNumber": 1}).execute()
-        yield api, dep, engine
+        yield api, dep, engine, server
     engine.close()
     mp.undo()
 
@@ -69,7 +75,7 @@ def fetch(url: str) -> tuple[int, str]:
 
 
 def web(deployed, mode: str) -> tuple[int, str]:
-    _, dep, _ = deployed
+    _, dep, *_ = deployed
     return fetch(dep["entryPoints"][0]["webApp"]["url"] + f"?mode={mode}")
 
 
@@ -79,7 +85,7 @@ def failed_page(message: str) -> tuple[int, str]:
 
 
 def run(deployed, function: str) -> dict:
-    api, dep, _ = deployed
+    api, dep, *_ = deployed
     return api.scripts().run(scriptId=dep["deploymentId"], body={"function": function}).execute()
 
 
@@ -105,6 +111,17 @@ def test_scripts_run_of_a_builtin_exhausting_memory_is_an_execution_error(deploy
     assert (op["error"]["code"], op["error"]["details"][0]["errorMessage"]) == (3, OOM)
 
 
+def test_what_an_execution_logged_before_its_worker_died_is_listed(deployed):
+    op = run(deployed, "logThenFill")  # V8 out of memory for good: the worker process ends
+    assert op["error"]["details"][0]["errorMessage"] == OOM
+    server = deployed[3]
+    listed = checked_logging_client(server).entries().list(body={
+        "resourceNames": ["projects/my-gcp-project"],
+        "filter": 'resource.labels.function_name="logThenFill"'}).execute()["entries"]
+    assert [(e["severity"], e["textPayload"]) for e in listed][:2] == [
+        ("DEBUG", "about to fill"), ("INFO", "still here")]
+
+
 def test_scripts_run_of_a_loop_is_script_timeout(deployed):
     op = run(deployed, "loop")
     assert (op["error"]["code"], op["error"]["details"][0]["errorMessage"]) == (10, TIMEOUT)
@@ -118,7 +135,7 @@ def test_two_atomics_wait_requests_do_not_hold_up_a_normal_one(deployed):
 
 
 def test_a_worker_that_dies_is_not_reused(deployed):
-    _, _, engine = deployed
+    _, _, engine, _ = deployed
     web(deployed, "fill")  # V8 out of memory for good: that worker ends
     assert all(worker.process.is_alive() for worker in engine.pool.idle_workers())
     assert web(deployed, "fine") == (200, "fine")

@@ -149,3 +149,16 @@ def test_console_time_and_timeEnd_log_the_elapsed_virtual_time(ex):
     ex.Utilities.sleep(250)
     ex.console.timeEnd("step")
     assert texts(ex) == ["step: 250ms"]
+
+
+def test_the_log_sink_gets_each_kept_line_as_it_is_written_and_none_past_the_buffer():
+    seen: list[tuple[str, str, float]] = []
+    emu = Emulator(settings=Settings(logger_max_buffer_bytes=300))
+    emu.log_sink = lambda *line: seen.append(line)
+    with emu.execution() as ex:
+        ex.Logger.log("first")
+        assert seen == [("info", "first", ex.now_ms())]  # sent at once, not at the execution's end
+        for n in range(100):
+            ex.console.warn(f"line {n}")
+        assert [(level, text) for level, text, _ in seen] == [(r.level, r.text) for r in ex.logs]
+    assert 1 < len(seen) < 101  # the buffer's cap holds for the sink too
