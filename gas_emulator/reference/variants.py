@@ -22,7 +22,7 @@ from collections.abc import Callable
 from ..execution import Execution
 from .common import Context, dumps, format_id
 from .config import default_config
-from .entry import _SERVICES, pick_request
+from .entry import pick_request, use_service
 from .idservice import IdService
 from .lock_manager import LockManager
 
@@ -107,7 +107,7 @@ def _workload(cls: type[IdService]) -> Callable:
     def request(ex: Execution, scenario: dict) -> list:
         from .entry import simRequest
 
-        _SERVICES[ex] = cls(ex)
+        use_service(ex, cls(ex))
         return simRequest(ex, scenario)
 
     request.__name__ = request.__qualname__ = f"{cls.__name__}_request"
