@@ -23,6 +23,7 @@ script time zone. ``Settings(logger_getlog_timestamps=False)`` gives bare messag
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -119,21 +120,21 @@ def console_format(args: tuple) -> str:
 
 
 def _substitute(template: str, rest: list) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(template):
-        c = template[i]
-        nxt = template[i + 1] if i + 1 < len(template) else ""
-        if c == "%" and nxt == "%":
-            out.append("%")
-            i += 2
-        elif c == "%" and nxt and nxt in "sdifoO" and rest:
-            out.append(_one(nxt, rest.pop(0)))
-            i += 2
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
+    """Node's util.format substitutions, left to right: ``%%`` is ``%``; ``%s`` and the others take
+    the next argument while there is one, and stay as written once there is none."""
+    if "%" not in template:
+        return template  # most lines (a char-by-char scan cost ~75 µs for a 2 KB JSON line)
+
+    def one(match: re.Match) -> str:
+        conv = match.group(1)
+        if conv == "%":
+            return "%"
+        return _one(conv, rest.pop(0)) if rest else match.group(0)
+
+    return _SUBSTITUTION.sub(one, template)
+
+
+_SUBSTITUTION = re.compile(r"%([%sdifoO])")
 
 
 def _one(conv: str, value: object) -> str:

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gas_emulator import Emulator, Settings
 
@@ -162,3 +164,34 @@ def test_the_log_sink_gets_each_kept_line_as_it_is_written_and_none_past_the_buf
             ex.console.warn(f"line {n}")
         assert [(level, text) for level, text, _ in seen] == [(r.level, r.text) for r in ex.logs]
     assert 1 < len(seen) < 101  # the buffer's cap holds for the sink too
+
+
+def _substitute_char_by_char(template: str, rest: list) -> str:
+    """The scan the logger used before (kept here as the reference for the regex version)."""
+    from gas_emulator.services.logger import _one
+
+    out, i = [], 0
+    while i < len(template):
+        c, nxt = template[i], template[i + 1] if i + 1 < len(template) else ""
+        if c == "%" and nxt == "%":
+            out.append("%")
+            i += 2
+        elif c == "%" and nxt and nxt in "sdifoO" and rest:
+            out.append(_one(nxt, rest.pop(0)))
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+@settings(max_examples=500, deadline=None)
+@given(template=st.text(alphabet=st.sampled_from(list("%sdifoOx 🙂{}")), max_size=24),
+       values=st.lists(st.one_of(st.integers(), st.text(max_size=3), st.floats(allow_nan=True)),
+                       max_size=4))
+def test_format_substitutions_equal_the_char_by_char_scan(template, values):
+    from gas_emulator.services.logger import _substitute
+
+    mine, theirs = list(values), list(values)
+    assert _substitute(template, mine) == _substitute_char_by_char(template, theirs)
+    assert mine == theirs  # the same arguments consumed (the rest are appended by console_format)
