@@ -56,8 +56,8 @@ def test_simulate_ctrl_c_exits_130_with_the_executions_so_far():
     code, out, err = interrupt_when_running(
         "simulate", "--root", str(FIXTURES / "gas_hostile"), "--function", "markThenSpin", "-n", "3",
         "--json")
-    assert (code, "Fatal" in err, "FATAL" in err) == (130, False, False), err
-    assert {e["error"] for e in json.loads(out)["executions"]} == {INTERRUPTED}
+    assert (code, "Fatal" in err, "FATAL" in err) == (130, False, False), (out, err)
+    assert {e["error"] for e in json.loads(out)["executions"]} == {INTERRUPTED}, (out, err)
 
 
 def test_explore_ctrl_c_exits_130_with_the_seeds_so_far():
