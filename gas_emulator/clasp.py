@@ -239,6 +239,18 @@ def find_clasp_config(start: Path) -> Path | None:
     return None
 
 
+def default_project(cwd: Path) -> tuple[Path | None, Path | None]:
+    """(project directory, the .clasp.json naming it) when no folder was given: the ``rootDir`` of
+    the nearest .clasp.json, else ``cwd`` itself when it holds appsscript.json (a project written by
+    hand), else (None, None). Raises ClaspFileError for a .clasp.json that cannot be read."""
+    found = find_clasp_config(cwd)
+    if found is not None:
+        return load_clasp_config(found).root_dir, found
+    if (cwd / f"{MANIFEST_NAME}.json").is_file():
+        return cwd, None
+    return None, None
+
+
 # --------------------------------------------------------------------------------------------- ignore
 
 

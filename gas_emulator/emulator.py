@@ -91,7 +91,7 @@ class Emulator:
         self.seed = seed
         self.rng = random.Random(seed)
         self.kernel = Kernel(self.clock, deterministic=deterministic,
-                             rng=random.Random(f"kernel-{seed}"), use_greenlets=use_greenlets)
+                             rng=random.Random(scheduler_seed(seed)), use_greenlets=use_greenlets)
         self.time_zone = time_zone
         self.latency = latency or ZERO_LATENCY
         self.faults = faults or NO_FAULTS
@@ -163,7 +163,7 @@ class Emulator:
         self.store.reset()
         self.locks = LockTable(self)
         self.rng.seed(self.seed)
-        self.kernel.rng.seed(f"kernel-{self.seed}")  # ties between actors woken at once, as fresh
+        self.kernel.rng.seed(scheduler_seed(self.seed))  # ties between actors woken at once
         self.url_stubs = []
         self.trigger_host = None
         self._actor_names.clear()
@@ -171,6 +171,11 @@ class Emulator:
             self.trace = []
             if self.call_starts is not None:
                 self.call_starts = []
+
+
+def scheduler_seed(seed: int) -> str:
+    """The seed of the kernel's tie-breaks, apart from the services' random sequence."""
+    return f"kernel-{seed}"
 
 
 def default_seed(store: Store) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import http.client
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
@@ -96,6 +97,20 @@ def control(server: Any, method: str, name: str, body: Any = None, *, token: str
         conn.request(method, f"/__control/{name}", body=payload, headers=sent)
         response = conn.getresponse()
         return response.status, json.loads(response.read())
+    finally:
+        conn.close()
+
+
+def web_request(url: str, method: str = "GET", body: bytes = b"",
+                timeout_s: float = 120.0) -> tuple[int, bytes]:
+    """(status, body) of one request to a deployed web app's ``/exec`` or ``/dev`` URL."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout_s)
+    try:
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        conn.request(method, path, body=body, headers={"Content-Type": "text/plain"})
+        response = conn.getresponse()
+        return response.status, response.read()
     finally:
         conn.close()
 

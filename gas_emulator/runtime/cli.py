@@ -28,7 +28,7 @@ from pathlib import Path
 
 import click
 
-from ..clasp import ClaspFileError, find_clasp_config, load_clasp_config
+from ..clasp import ClaspFileError, default_project, find_clasp_config, load_clasp_config
 from ..emulator import DEFAULT_USER
 from ..settings import ACCOUNT_CONSUMER, ACCOUNT_WORKSPACE
 
@@ -49,19 +49,18 @@ def parse_arg(text: str) -> object:
 
 
 def _project_location(root: Path | None) -> tuple[Path, Path | None]:
-    """(content directory, .clasp.json to honour): --root, else rootDir of .clasp.json, else the
-    current folder when it holds appsscript.json (a project pulled or written by hand), else gas_src/."""
-    found = find_clasp_config(Path.cwd())
+    """(content directory, .clasp.json to honour): --root, else the default project of the current
+    folder (``clasp.default_project``), else gas_src/."""
     if root is not None:
+        found = find_clasp_config(Path.cwd())
         return root, found if found is not None and _same(found, root) else None
-    if found is not None:
-        try:
-            return load_clasp_config(found).root_dir, found
-        except ClaspFileError as err:
-            raise ProjectMissing(str(err)) from None
-    if (Path.cwd() / "appsscript.json").is_file():
-        return Path("."), None
-    return DEFAULT_ROOT, None
+    try:
+        directory, found = default_project(Path.cwd())
+    except ClaspFileError as err:
+        raise ProjectMissing(str(err)) from None
+    if directory is None:
+        return DEFAULT_ROOT, None
+    return (Path(".") if found is None else directory), found
 
 
 def _same(clasp_json: Path, root: Path) -> bool:

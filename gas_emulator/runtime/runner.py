@@ -106,7 +106,7 @@ def check_syntax(project: Project) -> None:
                 raise JsSyntaxError(error_type, detail, line, f.name)
     finally:
         ctx.leave()
-        ctx = None
+        ctx = None  # freed while the isolate is locked (freed after it, the process segfaulted)
         isolate.js.leave()
         locker.leave()
         POOL.release(isolate)

@@ -91,21 +91,20 @@ def build_workload(root, python_ref, function, args_json, executions, users, rat
 
 
 def _clasp_root_dir() -> str | None:
-    """rootDir of the nearest .clasp.json, as ``gas-emu run`` and clasp find it (relative if below);
-    without one, the current folder when it holds appsscript.json (as ``gas-emu run`` does)."""
-    from ..clasp import ClaspFileError, find_clasp_config, load_clasp_config
+    """The default project of the current folder (``clasp.default_project``, as ``gas-emu run``
+    finds it), relative to it when below it."""
+    from ..clasp import ClaspFileError, default_project
 
-    found = find_clasp_config(Path.cwd())
-    if found is None:
-        return "." if (Path.cwd() / "appsscript.json").is_file() else None
     try:
-        root_dir = load_clasp_config(found).root_dir
+        directory, _ = default_project(Path.cwd())
     except ClaspFileError as err:
         raise WorkloadError(str(err)) from None
+    if directory is None:
+        return None
     try:
-        return str(root_dir.relative_to(Path.cwd().resolve())) or "."
+        return str(directory.relative_to(Path.cwd().resolve())) or "."
     except ValueError:
-        return str(root_dir)
+        return str(directory)
 
 
 def _require_function(workload: Workload) -> None:

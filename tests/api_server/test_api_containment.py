@@ -5,14 +5,12 @@ heap on a busy machine)."""
 
 from __future__ import annotations
 
-import http.client
 import os
 import selectors
 import signal
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -23,6 +21,7 @@ from gas_emulator.api_server.testing import (
     checked_client,
     checked_logging_client,
     js_file,
+    web_request,
 )
 from gas_emulator.api_server.testing import content_files as files
 from gas_emulator.api_server.workers import ProcessEngine
@@ -64,14 +63,8 @@ def deployed():
 
 
 def fetch(url: str) -> tuple[int, str]:
-    parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    try:
-        conn.request("GET", f"{parts.path}?{parts.query}")
-        response = conn.getresponse()
-        return response.status, response.read().decode()
-    finally:
-        conn.close()
+    status, body = web_request(url)
+    return status, body.decode()
 
 
 def web(deployed, mode: str) -> tuple[int, str]:

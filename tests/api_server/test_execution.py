@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-import http.client
-from urllib.parse import urlsplit
-
 import pytest
 from googleapiclient.errors import HttpError
 
-from gas_emulator.api_server.testing import WEB_AND_API_MANIFEST, error_json, js_file, snapshot
+from gas_emulator.api_server.testing import WEB_AND_API_MANIFEST, error_json, js_file, snapshot, web_request
 from gas_emulator.api_server.testing import content_files as files
 
 CODE_V1 = """function doGet(e) { return ContentService.createTextOutput("v1 " + e.parameter.name); }
@@ -43,15 +40,8 @@ def released(api, new_project):
 
 
 def fetch(url, method="GET", body=b""):
-    parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    try:
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        conn.request(method, path, body=body, headers={"Content-Type": "text/plain"})
-        response = conn.getresponse()
-        return response.status, response.read().decode()
-    finally:
-        conn.close()
+    status, answer = web_request(url, method, body)
+    return status, answer.decode()
 
 
 def web_url(dep):

@@ -17,6 +17,7 @@ from gas_emulator.api_server.testing import (
     checked_logging_client,
     error_json,
     js_file,
+    web_request,
 )
 from gas_emulator.api_server.testing import content_files as files
 
@@ -231,13 +232,7 @@ def deploy_web_app(api, source):
 
 
 def http_get(url):
-    parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    try:
-        conn.request("GET", f"{parts.path}?{parts.query}")
-        return conn.getresponse().read()
-    finally:
-        conn.close()
+    return web_request(url)[1]
 
 
 def test_a_v8_web_apps_lines_are_listed_with_virtual_timestamps(api, logging_api, clock):

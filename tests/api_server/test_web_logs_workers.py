@@ -4,9 +4,7 @@ Cloud Logging v2 client."""
 
 from __future__ import annotations
 
-import http.client
 import time
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -18,6 +16,7 @@ from gas_emulator.api_server.testing import (
     checked_client,
     checked_logging_client,
     js_file,
+    web_request,
 )
 from gas_emulator.api_server.testing import content_files as files
 from gas_emulator.store.memory import MemoryStore
@@ -45,13 +44,7 @@ def served():
 
 
 def http_get(url: str) -> bytes:
-    parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
-    try:
-        conn.request("GET", f"{parts.path}?{parts.query}")
-        return conn.getresponse().read()
-    finally:
-        conn.close()
+    return web_request(url)[1]
 
 
 def test_a_worker_web_apps_lines_are_listed_by_entries_list(served):
