@@ -193,6 +193,9 @@ class Session:
         self._previous_hook, self.ex.actor.park_hook = self.ex.actor.park_hook, self
         self._running_since = time.monotonic()
         WATCHDOG.register(self)
+        if STOP_ALL.stop is not None:  # stop_all ran since the check above, before this was registered
+            self.__exit__(None, None, None)
+            raise STOP_ALL.stop
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -231,6 +234,10 @@ class Session:
             self.parked = False
             if STOP_ALL.stop is not None:
                 self.terminate(STOP_ALL.stop)
+            elif self._pending is not None and self.stopped is None:
+                # the watchdog's interrupt request ran on whichever thread ran JavaScript in this
+                # isolate next: another execution's, while this one was parked
+                self.terminate(self._pending)
 
     # ------------------------------------------------------------------ termination
     def terminate(self, stop: Terminated) -> None:
