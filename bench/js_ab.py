@@ -39,8 +39,17 @@ OLD_SEMI_SPACE = """
 import os
 os.environ["GAS_EMU_V8_SEMI_SPACE_MB"] = "0"
 """
+#: One new OS thread per JavaScript execution (no actor thread kept between executions and runs).
+OLD_THREADS = """
+import os
+os.environ["GAS_EMU_IDLE_CARRIERS"] = "0"
+"""
 VARIANTS = {"heap statistics read per execution's end (GetHeapStatistics -> per-space)": OLD_HEAP_SHARE,
-            "young generation: V8's ~4 MB semi-space -> 32 MB (limits.SEMI_SPACE_MB)": OLD_SEMI_SPACE}
+            "young generation: V8's ~4 MB semi-space -> 32 MB (limits.SEMI_SPACE_MB)": OLD_SEMI_SPACE,
+            "actor threads kept between executions and runs (carriers.Carrier, 32 idle at most)":
+                OLD_THREADS}
+#: Variants that are environment settings, also compared on the issue's explore command.
+ENV_VARIANTS = {"actor threads kept between executions and runs": {"GAS_EMU_IDLE_CARRIERS": "0"}}
 
 CHILD = """
 import json, sys, time
@@ -132,12 +141,25 @@ EXPLORE = ["explore", "--function", "nextId", "--args", '["BDL"]', "-n", "50", "
            "--seeds", "0:40", "--check", "unique", "--jobs", "1"]
 
 
-def explore_s(*source: str) -> float:
+def explore_s(*source: str, env: dict[str, str] | None = None) -> float:
     """Wall seconds of the issue's ``gas-emu explore`` command, start-up included."""
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "gas_emulator.cli", *EXPLORE, *source], check=True,
-                   capture_output=True, cwd=HERE.parent)
+                   capture_output=True, cwd=HERE.parent, env={**os.environ, **(env or {})})
     return time.perf_counter() - started
+
+
+def explore_ab_table() -> str:
+    """The JavaScript explore before (the old setting) and after, alternating, best of PAIRS each."""
+    lines = ["| Change, on the issue's `explore --root gas_src` (40 seeds x 50 executions) | Before wall s "
+             "| After wall s | After / before |", "|---|---|---|---|"]
+    for label, env in ENV_VARIANTS.items():
+        before, after = float("inf"), float("inf")
+        for _ in range(PAIRS):
+            before = min(before, explore_s("--root", "gas_src", env=env))
+            after = min(after, explore_s("--root", "gas_src"))
+        lines.append(f"| {label} | {before:.2f} | {after:.2f} | {after / before:.2f}x |")
+    return "\n".join(lines)
 
 
 def explore_table() -> tuple[str, float]:
@@ -176,16 +198,16 @@ def targets_table(explore_ratio: float) -> str:
 #: Measured with this script's method (alternating children, same run) and not kept.
 NOT_KEPT = """Measured and not kept (same method, alternating child processes, best of 3-4 each side):
 
-- Carrier threads (actor threads kept and reused across runs; a draft on branch issue-19, never
-  committed), two runs of 4 pairs: 1,000 x `sixCalls` best 1.57 -> 1.34 s (medians 1.60 -> 1.48
-  s, 0.92x), 200 x `hundredCalls` best 0.60 -> 0.58 s (0.97x), at load average 2-10. Isolates are
-  retired every 256 executions (runtime/engine.py, Isolate), so V8's first lock of each (thread,
-  isolate) pair recurs anyway. Not kept: with it `pytest tests/runtime` in one process hangs
-  (test_output_globals.py's in-process `gas-emu run` after test_local_time.py's simulations):
-  idle carriers keep their stacks' address space (300 of them: VmData 1.8 -> 4.3 GB, measured),
-  which the data cap `gas-emu run` sets (RLIMIT_DATA, 3,072 MB, runtime/limits.py) counts, so
-  its next allocation fails. Reusing threads needs a bound on kept stacks that the data cap
-  allows (or smaller stacks); not done in time.
+- A hand-off in one compiled call (a C extension posting the next thread's semaphore and waiting
+  on its own with the GIL released throughout, instead of two ctypes calls that take the GIL back
+  in between), 2026-12-04, 3 pairs: 1,000 x `sixCalls` 1.54 -> 1.54 s (0.99x), 200 x
+  `hundredCalls` 0.56 -> 0.55 s (0.97x), the issue's explore 4.67 -> 4.70 s (1.01x): within
+  noise, so not worth a second C extension. The threads do not trade the GIL much: the woken one
+  is on the same CPU (carriers.pin_cpu) and runs only once the waker sleeps.
+- Carrier threads without a bound (an earlier draft): `pytest tests/runtime` in one process hung,
+  because 300 idle threads kept their stacks' address space (VmData 1.8 -> 4.3 GB, measured),
+  which the data cap of `gas-emu run` (RLIMIT_DATA, 3,072 MB) counts. Kept now with at most 32
+  idle (carriers.MAX_IDLE_CARRIERS, ~256 MB); the one-process `pytest tests/runtime` passes.
 - Isolate retirement after 64 / 128 / 512 executions instead of 256 (`GAS_EMU_V8_RETIRE_AFTER`):
   1,000 x `sixCalls` 1.58 / 1.54 / 1.71 s against 1.57 s; `hundredCalls` 0.61 / 0.62 / 0.59 s
   against 0.58 s: no gain.
@@ -202,7 +224,7 @@ NOT_KEPT = """Measured and not kept (same method, alternating child processes, b
 
 def main() -> None:
     explore, ratio = explore_table()
-    body = "\n\n".join([table(), heap_table(), explore, targets_table(ratio), NOT_KEPT])
+    body = "\n\n".join([table(), explore_ab_table(), heap_table(), explore, targets_table(ratio), NOT_KEPT])
     print(body)
     if "--write" in sys.argv:
         write_section(RESULTS, "js-ab", (

@@ -51,19 +51,20 @@ _EINTR = 4
 class _LibcSemaphore:
     """A POSIX semaphore at 0: ``release()`` posts, ``acquire()`` waits (neither holds the GIL)."""
 
-    __slots__ = ("_buf", "_addr")
+    __slots__ = ("_buf", "_addr", "_libc")
 
     def __init__(self) -> None:
-        self._buf = ctypes.create_string_buffer(_SEM_BYTES)  # kept alive as long as the actor
+        self._libc = _libc  # its own: a kept thread's semaphore outlives a change of the module's
+        self._buf = ctypes.create_string_buffer(_SEM_BYTES)  # kept alive as long as its thread
         self._addr = ctypes.addressof(self._buf)
-        if _libc.sem_init(self._addr, 0, 0) != 0:
+        if self._libc.sem_init(self._addr, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "sem_init failed")
 
     def release(self) -> None:
-        _libc.sem_post(self._addr)
+        self._libc.sem_post(self._addr)
 
     def acquire(self) -> None:
-        while _libc.sem_wait(self._addr) != 0:  # EINTR: a signal handler ran; wait again
+        while self._libc.sem_wait(self._addr) != 0:  # EINTR: a signal handler ran; wait again
             if ctypes.get_errno() != _EINTR:
                 raise OSError(ctypes.get_errno(), "sem_wait failed")
 
@@ -103,6 +104,83 @@ def pin_cpu() -> set[int] | None:
         return {cpu if cpu in allowed else min(allowed)}
     except (OSError, AttributeError):
         return None
+
+
+#: Idle actor threads kept for the next actors, across runs (see carry); GAS_EMU_IDLE_CARRIERS sets it.
+#: Why a bound: each keeps its stack's address space (8 MB by default), which the data cap of
+#: ``gas-emu run`` counts (runtime/limits.py: RLIMIT_DATA); 300 idle threads (VmData +2.5 GB,
+#: measured) made a later in-process ``gas-emu run`` fail to allocate. 32 keep at most ~256 MB.
+MAX_IDLE_CARRIERS = int(os.environ.get("GAS_EMU_IDLE_CARRIERS", "32"))
+_idle_carriers: list[Carrier] = []
+_idle_lock = threading.Lock()
+_ALL_CPUS = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+if hasattr(os, "register_at_fork"):  # a forked child has none of its parent's threads
+    os.register_at_fork(after_in_child=_idle_carriers.clear)
+
+
+class Carrier:
+    """An OS thread that runs actor after actor (each to its end), kept between runs.
+
+    Starting and joining a thread cost ~90 µs here (bench/js_handoff.py), as much as a JavaScript
+    execution's prelude: an ``explore`` of 40 seeds x 50 executions started 2,000 of them.
+    """
+
+    __slots__ = ("sem", "thread", "job", "pin", "reusable")
+
+    def __init__(self, reusable: bool) -> None:
+        self.reusable = reusable  # a thread of the default stack size (see carry)
+        self.sem = wake_primitive()
+        self.thread: threading.Thread | None = None
+        self.job: tuple[Kernel, Actor] | None = None
+        self.pin: set[int] | None = None  # the CPUs this thread is held to now (None: any)
+
+
+def carry(kernel: Kernel, actor: Actor) -> None:
+    """Start ``actor`` on an idle carrier, or on a new one (called by the thread holding the baton)."""
+    carrier = None
+    reusable = kernel.thread_stack_size is None  # kept threads have the default stack size
+    if reusable:
+        with _idle_lock:
+            carrier = _idle_carriers.pop() if _idle_carriers else None
+    fresh = carrier is None
+    if fresh:
+        carrier = Carrier(reusable)
+        carrier.thread = threading.Thread(target=_carrier_main, args=(carrier,), name="gas-actor",
+                                          daemon=True)
+    carrier.job = (kernel, actor)
+    actor.sem, actor.thread = carrier.sem, carrier.thread
+    if fresh:
+        carrier.thread.start()
+    else:
+        carrier.sem.release()
+
+
+def _carrier_main(carrier: Carrier) -> None:
+    while True:
+        kernel, actor = carrier.job
+        carrier.job = None
+        _hold_to(carrier, kernel._pin)
+        nxt = kernel._carry(actor)  # the actor ran to its end; nxt holds the baton now
+        with _idle_lock:
+            keep = carrier.reusable and len(_idle_carriers) < MAX_IDLE_CARRIERS
+            if keep:
+                _idle_carriers.append(carrier)  # before nxt runs: it may hand this one a new actor
+        kernel._resume_thread(nxt)
+        if not keep:
+            return
+        kernel = actor = nxt = None  # an idle carrier keeps nothing of the run alive
+        carrier.sem.acquire()
+
+
+def _hold_to(carrier: Carrier, pin: set[int] | None) -> None:
+    """Hold this thread to the run's CPU (pin_cpu), or free it again for a run that pins nothing."""
+    if pin == carrier.pin or _ALL_CPUS is None:
+        return
+    try:
+        os.sched_setaffinity(0, pin if pin is not None else _ALL_CPUS)  # this thread only
+        carrier.pin = pin
+    except OSError:
+        pass  # e.g. the CPU went offline: run unpinned
 
 
 #: Worker greenlets kept per thread for the next actors (see worker_main); at most this many.

@@ -21,7 +21,6 @@ Hand-offs wake exactly one actor (spec/v8-threads.md: notify_all over 1,000 thre
 from __future__ import annotations
 
 import itertools
-import os
 import random
 import threading
 from collections.abc import Callable
@@ -346,23 +345,16 @@ class Kernel:
         if nxt is None:
             self._driver_sem.release()
         elif nxt.thread is None:
-            nxt.sem = carriers.wake_primitive()
-            nxt.thread = threading.Thread(target=self._thread_main, args=(nxt,), name=nxt.name,
-                                          daemon=True)
-            nxt.thread.start()
+            carriers.carry(self, nxt)  # a kept thread, or a new one
         else:
             nxt.sem.release()
 
-    def _thread_main(self, actor: Actor) -> None:
-        if self._pin is not None:
-            try:
-                os.sched_setaffinity(0, self._pin)  # this thread only (carriers.pin_cpu)
-            except OSError:
-                pass  # e.g. the CPU went offline: run unpinned
+    def _carry(self, actor: Actor) -> Actor | None:
+        """On the actor's thread: run it to its end; the next actor to run holds the baton then."""
         self._run_actor(actor)
         nxt = self._pop_locked()
         self._current = nxt
-        self._resume_thread(nxt)
+        return nxt
 
     def _run_actor(self, actor: Actor) -> None:
         try:
