@@ -149,20 +149,14 @@ def _stop_javascript(actors: list) -> None:
     engine.stop_all(GasError(INTERRUPTED_MESSAGE))
     try:
         deadline = time.monotonic() + STOP_GRACE_S
+        pause = threading.Event()
         for actor in actors:
-            while time.monotonic() < deadline and not _thread_ended(actor):
-                thread = actor.thread
-                if thread is None or thread.ident is None:  # the kernel starts it (it ends at once)
-                    threading.Event().wait(0.01)
-                else:
-                    thread.join(max(0.0, deadline - time.monotonic()))
+            # done: its V8 session has ended (it ends inside the actor); its thread may live on,
+            # idle, kept for the next run (carriers.Carrier), so it is not joined
+            while time.monotonic() < deadline and not actor.done:
+                pause.wait(0.01)
     finally:
         engine.clear_stop()
-
-
-def _thread_ended(actor) -> bool:
-    thread = actor.thread
-    return actor.done and (thread is None or (thread.ident is not None and not thread.is_alive()))
 
 
 def _actor(emu: Emulator, target, workload: Workload, rec: ExecutionRecord, origin: float):

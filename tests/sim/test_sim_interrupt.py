@@ -110,3 +110,24 @@ def test_a_python_simulation_stopped_by_ctrl_c_reports_the_executions_so_far():
         simulate(Workload(function="work", callable=work, executions=50, users=5), seed=1)
     ended = [e.error for e in stop.value.report.executions if e.end_ms is not None]
     assert sorted(ended, key=str) == [INTERRUPTED, None, None, None]  # the rest never started
+
+
+def test_after_ctrl_c_the_driver_does_not_wait_for_kept_actor_threads(monkeypatch):
+    # an ended execution's thread lives on, idle, for the next run (carriers.Carrier): waiting for
+    # it to end would hold every Ctrl-C for the whole grace period
+    from gas_emulator.kernel import Actor
+    from gas_emulator.sim import runner
+
+    monkeypatch.setattr(runner, "STOP_GRACE_S", 3_600.0)
+    idle = threading.Event()
+    kept = threading.Thread(target=idle.wait, daemon=True)
+    kept.start()
+    actor = Actor("ended")
+    actor.thread, actor.done = kept, True
+    stopper = threading.Thread(target=runner._stop_javascript, args=([actor],), daemon=True)
+    stopper.start()
+    stopper.join(timeout=60)
+    try:
+        assert not stopper.is_alive()
+    finally:
+        idle.set()
