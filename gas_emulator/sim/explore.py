@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import shlex
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .parallel import SeedOutcome, run_in_workers
@@ -78,7 +78,7 @@ def explore(workload: Workload, seeds: Iterable[int], *, stop_at_first: bool = T
     seeds = list(seeds)
     jobs = max(1, min(jobs, len(seeds)))
     if jobs == 1:
-        outcomes: Iterable[Report | SeedOutcome] = (simulate(workload, seed=s, **options) for s in seeds)
+        outcomes: Iterable[Report | SeedOutcome] = _in_process(workload, seeds, options)
     else:
         outcomes = run_in_workers(workload, seeds, jobs, options)
     result = Exploration()
@@ -95,6 +95,15 @@ def explore(workload: Workload, seeds: Iterable[int], *, stop_at_first: bool = T
         if close is not None:
             close()  # stops the worker processes (seeds past the answer are not wanted)
     return result
+
+
+def _in_process(workload: Workload, seeds: list[int], options: dict) -> Iterator[Report]:
+    if workload.root is not None and workload.project is None:
+        # read once, not per seed, as each worker process does (parallel.py): ~3-7 ms a seed for
+        # gas_src (measured), a few % of the explore
+        workload = workload.with_(project=workload.load_project())
+    for seed in seeds:
+        yield simulate(workload, seed=seed, **options)
 
 
 def _judge(result: Exploration, outcome: Report | SeedOutcome, progress) -> None:
