@@ -18,6 +18,7 @@ BENCHMARKS = [
     ["bench/sim.py"],
     ["bench/js_handoff.py"],
     ["bench/js_ab.py"],
+    ["bench/js_phases.py"],
     ["bench/instructions.py"],
     ["bench/idservice.py"],
     ["bench/gasctl_calls.py"],

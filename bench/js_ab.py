@@ -48,8 +48,24 @@ VARIANTS = {"heap statistics read per execution's end (GetHeapStatistics -> per-
             "young generation: V8's ~4 MB semi-space -> 32 MB (limits.SEMI_SPACE_MB)": OLD_SEMI_SPACE,
             "actor threads kept between executions and runs (carriers.Carrier, 32 idle at most)":
                 OLD_THREADS}
-#: Variants that are environment settings, also compared on the issue's explore command.
-ENV_VARIANTS = {"actor threads kept between executions and runs": {"GAS_EMU_IDLE_CARRIERS": "0"}}
+#: explore --jobs 1 reading the project for every seed (it is read once per explore now), and clasp
+#: files parsed by json5 alone (the stdlib's JSON parser is tried first now).
+OLD_PROJECT_PER_SEED = """
+import types
+from gas_emulator import clasp
+from gas_emulator.sim import explore, runner
+def _in_process(workload, seeds, options):
+    for seed in seeds:
+        yield runner.simulate(workload, seed=seed, **options)
+def _json5_only(text):
+    raise ValueError("json5 only")
+explore._in_process = _in_process
+clasp.json = types.SimpleNamespace(loads=_json5_only)
+"""
+#: Variants compared on the issue's explore command: environment settings, or code patched back in.
+EXPLORE_VARIANTS = {"actor threads kept between executions and runs": ({"GAS_EMU_IDLE_CARRIERS": "0"}, ""),
+                    "the project read once per explore, not per seed; clasp files read as JSON first":
+                        ({}, OLD_PROJECT_PER_SEED)}
 
 CHILD = """
 import json, sys, time
@@ -141,10 +157,11 @@ EXPLORE = ["explore", "--function", "nextId", "--args", '["BDL"]', "-n", "50", "
            "--seeds", "0:40", "--check", "unique", "--jobs", "1"]
 
 
-def explore_s(*source: str, env: dict[str, str] | None = None) -> float:
+def explore_s(*source: str, env: dict[str, str] | None = None, patch: str = "") -> float:
     """Wall seconds of the issue's ``gas-emu explore`` command, start-up included."""
+    code = f"{patch}\nfrom gas_emulator.cli import main\nmain(prog_name='gas-emu')"
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "gas_emulator.cli", *EXPLORE, *source], check=True,
+    subprocess.run([sys.executable, "-c", code, *EXPLORE, *source], check=True,
                    capture_output=True, cwd=HERE.parent, env={**os.environ, **(env or {})})
     return time.perf_counter() - started
 
@@ -153,10 +170,10 @@ def explore_ab_table() -> str:
     """The JavaScript explore before (the old setting) and after, alternating, best of PAIRS each."""
     lines = ["| Change, on the issue's `explore --root gas_src` (40 seeds x 50 executions) | Before wall s "
              "| After wall s | After / before |", "|---|---|---|---|"]
-    for label, env in ENV_VARIANTS.items():
+    for label, (env, patch) in EXPLORE_VARIANTS.items():
         before, after = float("inf"), float("inf")
         for _ in range(PAIRS):
-            before = min(before, explore_s("--root", "gas_src", env=env))
+            before = min(before, explore_s("--root", "gas_src", env=env, patch=patch))
             after = min(after, explore_s("--root", "gas_src"))
         lines.append(f"| {label} | {before:.2f} | {after:.2f} | {after / before:.2f}x |")
     return "\n".join(lines)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import signal
+import sys
 import threading
 
 import pytest
@@ -219,3 +221,32 @@ def test_round_us_is_round_to_three_places_including_halves_and_huge_values():
         values.append((DEFAULT_EPOCH_MS + ns / 1e6) - DEFAULT_EPOCH_MS)  # as trace times are made
         values.append(rng.random() * 560)  # as latency draws are made
     assert [round_us(v) for v in values] == [round(v, 3) for v in values]
+
+
+@pytest.mark.skipif(signal.getsignal(signal.SIGINT) is not signal.default_int_handler,
+                    reason="SIGINT is not Python's KeyboardInterrupt here (e.g. ignored in a background job)")
+def test_ctrl_c_delivered_to_an_actor_thread_still_stops_the_driver():
+    # POSIX lets the kernel deliver a process's SIGINT to any thread: Python then raises
+    # KeyboardInterrupt in the main thread only once it runs Python code again
+    released, ended = threading.Event(), threading.Event()
+    outcome = []
+
+    main = threading.main_thread().ident
+
+    def actor() -> None:
+        pause = threading.Event()
+        for _ in range(10_000):  # until the driver waits for the baton (its frame is the kernel's)
+            if sys._current_frames()[main].f_code.co_name == "_run_threads":
+                break
+            pause.wait(0.001)
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # what the kernel may do
+        outcome.append(released.wait(timeout=60))  # the driver sets it once interrupted
+        ended.set()
+
+    kernel = Kernel(VirtualClock(), deterministic=True)
+    kernel.spawn("a", actor, start_ms=0.0)
+    with pytest.raises(KeyboardInterrupt):
+        kernel.run()
+    released.set()
+    assert ended.wait(timeout=60)
+    assert outcome == [True]  # the driver was interrupted while the actor still ran
