@@ -98,10 +98,7 @@ def explore(workload: Workload, seeds: Iterable[int], *, stop_at_first: bool = T
 
 
 def _in_process(workload: Workload, seeds: list[int], options: dict) -> Iterator[Report]:
-    if workload.root is not None and workload.project is None:
-        # read once, not per seed, as each worker process does (parallel.py): ~3-7 ms a seed for
-        # gas_src (measured), a few % of the explore
-        workload = workload.with_(project=workload.load_project())
+    workload = workload.with_project_read()  # once, as each worker process does (parallel.py)
     for seed in seeds:
         yield simulate(workload, seed=seed, **options)
 

@@ -99,9 +99,7 @@ def _worker_init(workload: Workload, options: dict, log_level: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if log_level < logging.WARNING:
         logging.basicConfig(level=log_level, stream=sys.stderr, format="%(name)s: %(message)s")
-    if workload.root is not None:  # loaded once per worker, not per seed (root stays for replays)
-        workload = workload.with_(project=workload.load_project())
-    _state.update(workload=workload, options=options)
+    _state.update(workload=workload.with_project_read(), options=options)  # once per worker
     log.debug("worker pid %d started", os.getpid())
 
 
